@@ -1,0 +1,39 @@
+"""Handbook pages in, sections and figures out. Pure: no network, no orchestration, no database.
+
+    from parsers import parse_page
+    page = parse_page(data)          # bytes of an OOH page (HTML, or a mirror's plain text)
+    page.sections, page.figures
+
+Errors are `parsers.errors.ParseError` subclasses with a one-line `reason`.
+"""
+from __future__ import annotations
+
+from parsers.decode import decode
+from parsers.detect import detect_layout
+from parsers.errors import ParseError
+from parsers.figures import extract_figures
+from parsers.layouts import LAYOUTS
+from parsers.model import Figure, Page, Section
+
+# Bump when a change alters what any page parses to: the warehouse re-loads pages parsed by another version.
+PARSER_VERSION = "1"
+
+
+def parse_page(data: bytes) -> Page:
+    doc = decode(data)
+    layout = detect_layout(doc)
+    draft = LAYOUTS[layout](doc)
+    return Page(
+        layout=layout,
+        parser_version=PARSER_VERSION,
+        encoding=doc.encoding,
+        edition=draft.edition,
+        title=draft.title,
+        soc_codes=draft.soc_codes,
+        canonical_url=draft.canonical_url,
+        sections=draft.sections,
+        figures=extract_figures(draft.sections, draft.edition),
+    )
+
+
+__all__ = ["PARSER_VERSION", "Figure", "Page", "ParseError", "Section", "parse_page"]

@@ -1,0 +1,27 @@
+"""Handbook editions and the years they describe.
+
+A printed edition "YYYY-YY" reports employment and wages of two years before its first year (2006-07 ->
+2004, 2010-11 -> 2008) and projects ten years from that base (2004-14, 2008-18). The current web handbook
+has no edition name; it is labelled by its projection span ("2024-34"), whose first year is its base year.
+"""
+from __future__ import annotations
+
+import re
+
+from parsers.model import Edition
+
+_PRINTED = re.compile(r"Occupational Outlook Handbook,\s+((?:19|20)\d\d)-(\d\d)\s+Edition", re.I)
+
+
+def printed_edition(text: str) -> Edition | None:
+    """The edition named by "Occupational Outlook Handbook, 2010-11 Edition", if the text names one."""
+    match = _PRINTED.search(text)
+    if not match:
+        return None
+    first = int(match.group(1))
+    return Edition(f"{first}-{match.group(2)}", first - 2, first - 2, first + 8)
+
+
+def projection_edition(start: int, end: int) -> Edition:
+    """The web handbook labelled by its projection span, e.g. 2024-2034 -> "2024-34"."""
+    return Edition(f"{start}-{end % 100:02d}", start, start, end)

@@ -1,0 +1,41 @@
+"""Why a page could not be parsed. Every error carries a one-line reason a user can act on."""
+
+
+class ParseError(Exception):
+    """Base class. `code` is a stable short name stored with the rejected input."""
+
+    code = "parse_error"
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class EmptyInput(ParseError):
+    code = "empty"
+
+
+class BinaryInput(ParseError):
+    code = "binary"
+
+
+class UndecodableInput(ParseError):
+    code = "undecodable"
+
+
+class NotFoundPage(ParseError):
+    code = "not_found_page"
+
+
+class LandingPage(ParseError):
+    code = "landing_page"
+
+
+class UnknownLayout(ParseError):
+    code = "unknown_layout"
+
+
+class MissingContent(ParseError):
+    """The layout was recognised but something every page of it has (title, edition) is missing."""
+
+    code = "missing_content"

@@ -1,0 +1,60 @@
+"""The current handbook layout (bls.gov/ooh/<group>/<slug>.htm): nine tabs, Quick Facts on the first.
+
+Each tab is one section, named by the id of its h2. Glossary pop-ups carry h2 elements of their own but
+sit outside the tabs, so nothing of theirs (such as the national median wage) enters a section.
+"""
+from __future__ import annotations
+
+import re
+
+from parsers import selectors as sel
+from parsers.decode import Decoded
+from parsers.editions import projection_edition
+from parsers.errors import MissingContent
+from parsers.html import blocks_of, parse_html, visible_text, window
+from parsers.layouts.draft import Draft
+from parsers.layouts.soc import projection_soc_cells, soc_codes_of
+from parsers.model import Section
+from parsers.taxonomy import TABBED_HEADING_IDS
+from parsers.text import clean
+
+# "Job Outlook, 2024–34" in Quick Facts, "Employment Change, projected 2024-34" in the glossary pop-up.
+_PROJECTION_SPAN = re.compile(r"^(?:projected\s+)?((?:19|20)\d\d)\s*[\u2013\u2014-]\s*(\d\d(?:\d\d)?)\b")
+_SPAN_LABELS = (b"Job Outlook, ", b"Employment Change, ")
+
+
+def parse(doc: Decoded) -> Draft:
+    windows = (window(doc.raw, doc.encoding, label)[len(label) :] for label in _SPAN_LABELS)
+    span = next(filter(None, map(_PROJECTION_SPAN.match, windows)), None)
+    if span is None:
+        raise MissingContent("tabbed page that names no projection span ('Job Outlook, 2024–34')")
+    start, end = int(span.group(1)), span.group(2)
+    edition = projection_edition(start, int(end) if len(end) == 4 else start // 100 * 100 + int(end))
+
+    root = parse_html(doc.raw, doc.encoding, sel.TABBED_PART)
+    titles = sel.TABBED_TITLE(root) or [visible_text(h1) for h1 in sel.TABBED_H1(root)]
+    title = clean(titles[0]) if titles else ""
+    if not title:
+        raise MissingContent("tabbed page without an h1 title")
+
+    sections: list[Section] = []
+    onet_links: list[str] = []
+    for tab in sel.TABBED_TABS(root):
+        headings = sel.TABBED_TAB_H2(tab)
+        if not headings:
+            continue
+        h2 = headings[0]
+        key = TABBED_HEADING_IDS.get(h2.get("id"), "other")
+        if key == "more_info":
+            onet_links = sel.ONET_LINKS(tab)
+        sections.append(Section(key, visible_text(h2), tuple(blocks_of(h2.itersiblings()))))
+
+    canonical = sel.TABBED_CANONICAL(root)
+    return Draft(
+        edition=edition,
+        title=title,
+        sections=sections,
+        soc_codes=soc_codes_of(projection_soc_cells(sections), onet_links),
+        canonical_url=canonical[0] if canonical else None,
+    )
+

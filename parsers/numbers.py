@@ -1,0 +1,97 @@
+"""Pure normalizers: the words of a figure to an exact value. Unparseable input gives None, never a guess."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_SCALES = {"thousand": Decimal(1_000), "million": Decimal(1_000_000), "billion": Decimal(1_000_000_000)}
+_NUMBER = re.compile(
+    r"^(?P<sign>[-\u2212\u2013])?\s*\$?\s*(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
+    r"(?:\s+(?P<scale>thousand|million|billion))?$",
+    re.I,
+)
+_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "a": 1, "an": 1, "half": None,
+}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("january february march april may june july august september october november december").split(), 1
+    )
+}
+# Words before a number and the qualifier they give it.
+QUALIFIERS = {
+    "about": "about",
+    "approximately": "about",
+    "around": "about",
+    "roughly": "about",
+    "an estimated": "about",
+    "more than": "more_than",
+    "over": "more_than",
+    "in excess of": "more_than",
+    "less than": "less_than",
+    "fewer than": "less_than",
+    "under": "less_than",
+    "nearly": "less_than",  # "nearly 2 million": just below
+    "almost": "less_than",
+    "at least": "at_least",
+    "equal to or greater than": "at_least",
+    "at most": "at_most",
+    "up to": "at_most",
+}
+QUALIFIER_WORDS = "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True))
+_SIX_PLACES = Decimal("0.000001")
+
+
+def parse_number(text: str) -> Decimal | None:
+    """'159,000' -> 159000; '3.55 million' -> 3550000; '$8.49' -> 8.49; '-600' -> -600."""
+    match = _NUMBER.match(" ".join(text.split()))
+    if not match:
+        return None
+    try:
+        value = Decimal(match["digits"].replace(",", "") + (match["frac"] or ""))
+    except InvalidOperation:
+        return None
+    if match["scale"]:
+        value *= _SCALES[match["scale"].lower()]
+    if match["sign"]:
+        value = -value
+    return _tidy(value)
+
+
+def parse_count_word(text: str) -> int | None:
+    """'2' -> 2, 'two' -> 2, 'One' -> 1."""
+    text = text.strip().lower()
+    if text.isdigit():
+        return int(text)
+    return _WORDS.get(text)
+
+
+def fraction(numerator: int, denominator: int) -> Decimal | None:
+    """'2 out of 5' -> 0.4 (rounded to six places when it does not terminate)."""
+    if not denominator or numerator > denominator:
+        return None
+    return _tidy((Decimal(numerator) / Decimal(denominator)).quantize(_SIX_PLACES))
+
+
+def percent_to_fraction(percent: Decimal) -> Decimal:
+    return _tidy(percent / 100)
+
+
+def qualifier(words: str | None) -> str | None:
+    if not words:
+        return None
+    return QUALIFIERS.get(" ".join(words.split()).lower())
+
+
+def month_number(name: str | None) -> int | None:
+    return MONTHS.get(name.lower()) if name else None
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """Drop trailing zeros but never switch to exponent notation (Decimal('1E+5'))."""
+    value = value.normalize()
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value

@@ -1,0 +1,242 @@
+"""Figures stated in tables.
+
+A table is read by what it is, told by its header or by the sentence that leads into it:
+- Quick Facts (current layout): header "Quick Facts: <title>";
+- a projections matrix, one row per SOC code: header with "SOC Code" and "Employment, YYYY";
+- the short statements' "Current and Projected Employment" block: rows "2008 Employment", "Growth Rate";
+- a list of industries (or occupations) with median wages, led by "Median annual wages in the
+  industries employing the largest numbers of ... were:";
+- the current "largest employers" list of shares, led by "The largest employers of ... were as follows:".
+Any other table states no figures.
+"""
+from __future__ import annotations
+
+import re
+
+from parsers.model import Figure, Table
+from parsers.numbers import parse_number, percent_to_fraction
+from parsers.prose import MEDIAN, Context, stated_year
+from parsers.layouts.soc import soc_code
+from parsers.text import clean
+
+_YEAR = r"(?:19|20)\d\d"
+_SPAN = re.compile(rf"({_YEAR})\s*[\u2013\u2014-]\s*(\d\d(?:\d\d)?)\b")
+_MONEY_PER = re.compile(r"\$\s?(?P<num>[\d,]+(?:\.\d+)?)\s+per\s+(?P<per>year|hour)", re.I)
+_AT_LEAST = re.compile(r"equal to or greater than|or more\b|at least", re.I)
+_PERCENT_CATEGORY = re.compile(r"^(?P<pct>[-\u2212\u2013]?\d+(?:\.\d+)?)\s*%\s*\((?P<cat>[^)]+)\)")
+_MEDIAN_LEAD = re.compile(r"\bmedian\s+(?:(?P<per>annual|hourly|weekly)\s+)?(?:wage|earnings|salar)", re.I)
+_EMPLOYER_LEAD = re.compile(r"\blargest employers\b|\bindustries that employed the most\b", re.I)
+_PERIOD = {"annual": "year", "hourly": "hour", "weekly": "week", None: None}
+_EDUCATION = {
+    "typical entry-level education": "entry_level",
+    "work experience in a related occupation": "work_experience",
+    "on-the-job training": "on_the_job_training",
+}
+# Column headings of a wage-distribution table (one row per specialty).
+_PERCENTILE_COLUMNS = {
+    "lowest 10%": "p10", "10%": "p10", "lowest 25%": "p25", "25%": "p25", "median": "median",
+    "highest 25%": "p75", "75%": "p75", "highest 10%": "p90", "90%": "p90",
+}
+_BOUND = re.compile(r"^(?P<sign>[<>]|&[lg]t;)\s*")
+# Cells that point elsewhere instead of stating a value.
+_NOT_A_VALUE = re.compile(r"^see how to become one$", re.I)
+
+
+def table_figures(table: Table, lead: str, ctx: Context) -> list[Figure]:
+    header = " | ".join(table.header).lower()
+    if header.startswith("quick facts"):
+        return _quick_facts(table, ctx)
+    if "soc code" in header and "employment" in header:
+        return _projections_matrix(table, ctx)
+    if any(re.match(rf"^{_YEAR} employment$", row[0], re.I) for row in table.rows if row):
+        return _projection_block(table, ctx)
+    percentiles = {i: _PERCENTILE_COLUMNS[label.lower()] for i, label in enumerate(table.header)
+                   if label.lower() in _PERCENTILE_COLUMNS}
+    if "median" in percentiles.values() and len(percentiles) >= 3:
+        return _wage_distribution(table, percentiles, lead, ctx)
+    lead_sentence = lead.rstrip().rsplit(". ", 1)[-1]
+    median = _MEDIAN_LEAD.search(lead_sentence)
+    if median and not MEDIAN.search(lead_sentence):
+        return _median_list(table, lead, lead_sentence, median["per"] and median["per"].lower(), ctx)
+    if _EMPLOYER_LEAD.search(lead_sentence) and any("%" in row[-1] for row in table.rows if row):
+        return _employer_shares(table, lead, lead_sentence, ctx)
+    return []
+
+
+def _row_sentence(table: Table, row: tuple[str, ...]) -> str:
+    return "; ".join(f"{h}: {v}" if h else v for h, v in zip(table.header or ("",) * len(row), row) if v)
+
+
+def _quick_facts(table: Table, ctx: Context) -> list[Figure]:
+    figures: list[Figure] = []
+    for row in table.rows:
+        if len(row) < 2:
+            continue
+        label, value = clean(row[0]), clean(row[1])
+        sentence = f"{label}: {value}"
+        span = _SPAN.search(label)
+        period = None
+        if span:
+            start, end = int(span[1]), span[2]
+            end_year = int(end) if len(end) == 4 else start // 100 * 100 + int(end)
+            period = f"{start}-{end_year}"
+        year = re.search(_YEAR, label)
+        if label.lower().endswith("median pay"):
+            qualifier = "at_least" if _AT_LEAST.search(value) else None
+            for m in _MONEY_PER.finditer(value):
+                figures.append(ctx.figure("wage", "median", parse_number(m["num"]), "usd", m.group(0), sentence,
+                                          period=m["per"].lower(), ref_year=int(year[0]) if year else None,
+                                          qualifier=qualifier, source="quick_facts"))
+        elif label.lower().startswith("number of jobs"):
+            figures.append(ctx.figure("employment", "jobs", parse_number(value), "jobs", value, sentence,
+                                      ref_year=int(year[0]) if year else None, source="quick_facts"))
+        elif label.lower().startswith("job outlook"):
+            m = _PERCENT_CATEGORY.match(value)
+            if m:
+                figures.append(ctx.figure("projection", "change_percent", parse_number(m["pct"]), "percent",
+                                          m["pct"] + "%", sentence, period=period, ref_year=end_year if span else None,
+                                          source="quick_facts"))
+                figures.append(ctx.figure("outlook", "category", None, "category", m["cat"], sentence,
+                                          text_value=" ".join(m["cat"].lower().split()), period=period,
+                                          ref_year=end_year if span else None, source="quick_facts"))
+        elif label.lower().startswith("employment change"):
+            figures.append(ctx.figure("projection", "change", parse_number(value), "jobs", value, sentence,
+                                      period=period, ref_year=end_year if span else None, source="quick_facts"))
+        elif label.lower() in _EDUCATION and value:
+            stated = None if _NOT_A_VALUE.match(value) else value
+            figures.append(ctx.figure("education", _EDUCATION[label.lower()], None, "category", value, sentence,
+                                      text_value=stated, source="quick_facts"))
+    return figures
+
+
+def _projections_matrix(table: Table, ctx: Context) -> list[Figure]:
+    columns: dict[str, tuple[int, int | None]] = {}
+    span_period = None
+    for i, label in enumerate(table.header):
+        low = label.lower()
+        year = re.search(_YEAR, label)
+        if low == "soc code":
+            columns["soc"] = (i, None)
+        elif low.startswith("projected employment"):
+            columns["employment_target"] = (i, int(year[0]) if year else None)
+        elif low.startswith("employment,"):
+            columns["employment_base"] = (i, int(year[0]) if year else None)
+        elif low.startswith("change"):
+            span = _SPAN.search(label)
+            if span:
+                start, end = int(span[1]), span[2]
+                span_period = (start, int(end) if len(end) == 4 else start // 100 * 100 + int(end))
+            if low.endswith(("/ percent",)):
+                columns["change_percent"] = (i, None)
+            elif low.endswith(("/ number", "/ numeric")):
+                columns["change"] = (i, None)
+    base = columns.get("employment_base", (None, ctx.edition.projection_start))[1]
+    target = columns.get("employment_target", (None, ctx.edition.projection_end))[1]
+    if span_period:
+        base, target = base or span_period[0], target or span_period[1]
+    period = f"{base}-{target}" if base and target else ctx.edition.projection_period
+    figures: list[Figure] = []
+    for row in table.rows:
+        title = clean(row[0]) if row else ""
+        soc = soc_code(row[columns["soc"][0]]) if "soc" in columns and len(row) > columns["soc"][0] else None
+        sentence = _row_sentence(table, row)
+        for measure in ("employment_base", "employment_target", "change", "change_percent"):
+            if measure not in columns or len(row) <= columns[measure][0]:
+                continue
+            cell = row[columns[measure][0]]
+            if not re.search(r"\d", cell):
+                continue
+            unit = "percent" if measure == "change_percent" else "jobs"
+            ref_year = base if measure == "employment_base" else target
+            figures.append(ctx.figure("projection", measure, parse_number(cell), unit, cell, sentence,
+                                      period=period, ref_year=ref_year, setting=title or None, soc_code=soc,
+                                      source="table"))
+    return figures
+
+
+def _projection_block(table: Table, ctx: Context) -> list[Figure]:
+    """'2008 Employment 600,500 / 2018 Employment 638,000 / Employment Change 37,500 / Growth Rate 6%'."""
+    years = [int(m[1]) for row in table.rows if row and (m := re.match(rf"^({_YEAR}) employment$", row[0], re.I))]
+    base, target = (min(years), max(years)) if len(years) > 1 else (ctx.edition.projection_start, ctx.edition.projection_end)
+    period = f"{base}-{target}"
+    figures: list[Figure] = []
+    for row in table.rows:
+        if len(row) < 2:
+            continue
+        label, cell = clean(row[0]), clean(row[-1])
+        sentence = f"{label}: {cell}"
+        year = re.match(rf"^({_YEAR}) employment$", label, re.I)
+        low = label.lower()
+        if year and int(year[1]) == base:
+            figures.append(ctx.figure("employment", "jobs", parse_number(cell), "jobs", cell, sentence,
+                                      ref_year=base, source="table"))
+            figures.append(ctx.figure("projection", "employment_base", parse_number(cell), "jobs", cell, sentence,
+                                      period=period, ref_year=base, source="table"))
+        elif year:
+            figures.append(ctx.figure("projection", "employment_target", parse_number(cell), "jobs", cell, sentence,
+                                      period=period, ref_year=int(year[1]), source="table"))
+        elif low.startswith("employment change"):
+            figures.append(ctx.figure("projection", "change", parse_number(cell), "jobs", cell, sentence,
+                                      period=period, ref_year=target, source="table"))
+        elif low.startswith(("growth rate", "percent change")):
+            figures.append(ctx.figure("projection", "change_percent", parse_number(cell.rstrip("%")), "percent",
+                                      cell, sentence, period=period, ref_year=target, source="table"))
+    return figures
+
+
+def _median_list(table: Table, lead: str, lead_sentence: str, per: str | None, ctx: Context) -> list[Figure]:
+    """Median wages by industry (rows are industries) or by occupation (rows name workers)."""
+    year, month = stated_year(lead_sentence)
+    if year is None:
+        year, month = stated_year(lead)
+    period = _PERIOD.get(per) or ctx.period
+    figures: list[Figure] = []
+    for row in table.rows:
+        if len(row) < 2 or not re.search(r"\d", row[-1]):
+            continue
+        label, cell = clean(row[0]), clean(row[-1])
+        # The row names an industry, or a specialty of the occupation: either way the row's title is the
+        # figure's setting (as in a projections table), so that it is never taken for the whole occupation.
+        figures.append(ctx.figure("wage", "median", parse_number(cell), "usd", cell, f"{lead_sentence} {label}: {cell}",
+                                  period=period, ref_year=year or ctx.year, ref_month=month if year else ctx.month,
+                                  setting=label, source="table"))
+    return figures
+
+
+def _wage_distribution(table: Table, columns: dict[int, str], lead: str, ctx: Context) -> list[Figure]:
+    """'Specialty | Lowest 10% | Lowest 25% | Median | Highest 25% | Highest 10%', one row per specialty.
+
+    The pay period is left unset: such tables (the 2010-11 Engineers statement) do not state it."""
+    year, month = stated_year(table.caption or "")
+    if year is None:
+        year, month = stated_year(lead)
+    figures: list[Figure] = []
+    for row in table.rows:
+        label = clean(row[0]) if row else ""
+        for i, measure in columns.items():
+            if i >= len(row) or not re.search(r"\d", row[i]):
+                continue
+            cell = clean(row[i])
+            bound = _BOUND.match(cell)
+            qualifier = ("more_than" if ">" in bound["sign"] or "gt" in bound["sign"] else "less_than") if bound else None
+            figures.append(ctx.figure("wage", measure, parse_number(cell[bound.end():] if bound else cell), "usd", cell,
+                                      f"{table.caption or lead} {label}: {_row_sentence(table, row)}",
+                                      ref_year=year, ref_month=month, qualifier=qualifier, setting=label or None,
+                                      source="table"))
+    return figures
+
+
+def _employer_shares(table: Table, lead: str, lead_sentence: str, ctx: Context) -> list[Figure]:
+    year, month = stated_year(lead)
+    if year is None:  # "held about 2.8 million jobs in 2024" came in the paragraph before
+        year, month = ctx.year, ctx.month
+    figures: list[Figure] = []
+    for row in table.rows:
+        if len(row) < 2 or not re.search(r"\d", row[-1]):
+            continue
+        label, cell = clean(row[0]), clean(row[-1])
+        percent = parse_number(cell.rstrip("%").strip())
+        figures.append(ctx.figure("employment", "share", percent_to_fraction(percent) if percent is not None else None,
+                                  "fraction", cell, f"{lead_sentence} {label}: {cell}", ref_year=year,
+                                  ref_month=month, setting=label, source="table"))
+    return figures
