@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema and views as .sql files, bulk loading, read-only queries."""
