@@ -1,0 +1,170 @@
+"""`ooh`: the command line. Thin: it turns arguments into library calls and errors into one-line messages."""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from flows.settings import DEFAULT_SOURCE, configure_prefect, load_settings
+
+TIMELINE_SQL = """
+SELECT occupation_title, edition, base_year, soc_code, jobs, jobs_year, median_annual_wage,
+       median_annual_wage_qualifier AS wage_qualifier, median_hourly_wage, wage_year
+FROM occupation_editions
+WHERE occupation_title ILIKE '%' || ? || '%'
+ORDER BY base_year, occupation_title
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = load_settings()
+    parser = argparse.ArgumentParser(prog="ooh", description="Occupational Outlook Handbook pages into a DuckDB warehouse.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="parse a folder of handbook pages and load the warehouse (a Prefect flow)")
+    p.add_argument("--source", default=str(DEFAULT_SOURCE), help="folder of saved pages (default: the bundled fixtures)")
+    p.add_argument("--warehouse", default=str(settings.warehouse), help="DuckDB file (default: %(default)s)")
+    p.add_argument("--batch-size", type=int, default=settings.batch_size, help="pages per parse task")
+
+    p = sub.add_parser("parse", help="parse one page and show its sections and figures (no warehouse)")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="print the parsed page as JSON")
+
+    p = sub.add_parser("query", help="run read-only SQL on the warehouse")
+    p.add_argument("sql")
+    p.add_argument("--warehouse", default=str(settings.warehouse))
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = sub.add_parser("timeline", help="an occupation's jobs and median wage in every edition loaded")
+    p.add_argument("title", help="part of the occupation title, e.g. 'medical records'")
+    p.add_argument("--warehouse", default=str(settings.warehouse))
+
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args, settings)
+    except UserError as exc:
+        print(f"ooh {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+class UserError(Exception):
+    pass
+
+
+def cmd_ingest(args, settings) -> int:
+    from flows.sources import SourceError, list_local_pages
+    from warehouse.db import WarehouseError
+
+    from warehouse.db import connect
+
+    try:  # fail before starting Prefect on a wrong path or a warehouse another process holds
+        list_local_pages(args.source)
+        connect(args.warehouse).close()
+    except (SourceError, WarehouseError) as exc:
+        raise UserError(str(exc)) from exc
+    configure_prefect(settings)
+    from flows.ingest import ingest  # Prefect reads its settings on import
+
+    state = ingest(args.source, args.warehouse, args.batch_size, return_state=True)
+    if state.is_failed():
+        try:
+            state.result()
+        except WarehouseError as exc:
+            raise UserError(str(exc)) from exc
+        except Exception as exc:
+            raise UserError(f"the ingest flow failed: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc
+    summary = state.result()
+    print(
+        f"Loaded {summary.inputs_seen} files from {args.source} into {args.warehouse} (load {summary.load_id}): "
+        f"{summary.pages_new} new pages, {summary.pages_replaced} re-parsed, {summary.pages_unchanged} unchanged, "
+        f"{summary.inputs_rejected} rejected; {summary.sections_written} sections and "
+        f"{summary.figures_written} figures written."
+    )
+    for source_url, code, reason in summary.rejected:
+        print(f"  rejected {source_url}: {reason} [{code}]")
+    return 0
+
+
+def cmd_parse(args, settings) -> int:
+    from parsers import ParseError, parse_page
+
+    path = Path(args.file)
+    try:
+        page = parse_page(path.read_bytes())
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from exc
+    except ParseError as exc:
+        raise UserError(f"{path}: {exc.reason} [{exc.code}]") from exc
+    if args.json:
+        print(json.dumps(page.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(f"{page.title} ({page.edition.label} edition, data year {page.edition.base_year}; layout {page.layout}; "
+          f"SOC {', '.join(page.soc_codes) or 'not stated'})")
+    for section in page.sections:
+        print(f"\n[{section.key}] {section.heading or '(heading missing on the page)'}: {len(section.text)} characters")
+    print(f"\n{len(page.figures)} figures:")
+    rows = [(f.section, f"{f.kind}/{f.measure}", _show(f.value if f.value is not None else f.text_value), f.unit,
+             f.period or "", _show(f.ref_year), f.qualifier or "", f.setting or "", f.raw_text) for f in page.figures]
+    _print_table(["section", "figure", "value", "unit", "period", "year", "qualifier", "setting", "as stated"], rows)
+    return 0
+
+
+def cmd_query(args, settings) -> int:
+    from warehouse.db import WarehouseError
+    from warehouse.query import read_query
+
+    try:
+        columns, rows = read_query(args.warehouse, args.sql)
+    except WarehouseError as exc:
+        raise UserError(str(exc)) from exc
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif args.format == "json":
+        print(json.dumps([dict(zip(columns, row)) for row in rows], default=str, indent=2))
+    else:
+        _print_table(columns, [[_show(v) for v in row] for row in rows])
+    return 0
+
+
+def cmd_timeline(args, settings) -> int:
+    from warehouse.db import WarehouseError
+    from warehouse.query import read_query
+
+    try:
+        columns, rows = read_query(args.warehouse, TIMELINE_SQL, [args.title])
+    except WarehouseError as exc:
+        raise UserError(str(exc)) from exc
+    if not rows:
+        raise UserError(f"no occupation title contains '{args.title}' in {args.warehouse}")
+    _print_table(columns, [[_show(v) for v in row] for row in rows])
+    return 0
+
+
+def _show(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        return f"{value:,f}" if abs(value) >= 1000 else f"{value:f}"
+    return str(value)
+
+
+def _print_table(columns: list[str], rows: list) -> None:
+    cells = [[str(c) for c in columns], *[[str(c) for c in row] for row in rows]]
+    widths = [min(60, max(len(row[i]) for row in cells)) for i in range(len(columns))]
+    for n, row in enumerate(cells):
+        print("  ".join(cell[:60].ljust(width) for cell, width in zip(row, widths)).rstrip())
+        if n == 0:
+            print("  ".join("-" * width for width in widths))
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+COMMANDS = {"ingest": cmd_ingest, "parse": cmd_parse, "query": cmd_query, "timeline": cmd_timeline}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The ingest flow: list a source's pages, parse them in coarse batches, load the warehouse once.
+
+Import this module only after flows.settings.configure_prefect() (the CLI does so).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows.batch import read_inputs
+from flows.settings import load_settings
+from flows.sources import PageRef, list_local_pages
+from parsers import PARSER_VERSION
+from warehouse.db import connect
+from warehouse.load import Input, LoadSummary, save_inputs
+
+_SETTINGS = load_settings()
+
+
+@task(name="parse-batch", cache_policy=NO_CACHE)
+def parse_batch(refs: list[PageRef], batch_no: int, batches: int) -> list[Input]:
+    inputs = read_inputs(refs)
+    rejected = sum(1 for i in inputs if i.page is None)
+    get_run_logger().info("batch %d/%d: %d pages parsed, %d rejected", batch_no, batches, len(inputs) - rejected, rejected)
+    return inputs
+
+
+@task(name="load-warehouse", cache_policy=NO_CACHE)
+def load_warehouse(inputs: list[Input], warehouse: str, source: str) -> LoadSummary:
+    con = connect(warehouse)
+    try:
+        return save_inputs(con, inputs, source=source, parser_version=PARSER_VERSION, flow_run_id=str(flow_run.id))
+    finally:
+        con.close()
+
+
+@flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=_SETTINGS.workers), log_prints=True)
+def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size) -> LoadSummary:
+    """Parse every page of a directory and load them into the warehouse in one transaction."""
+    logger = get_run_logger()
+    refs = list_local_pages(source)
+    batches = [refs[i : i + batch_size] for i in range(0, len(refs), batch_size)]
+    logger.info("%d files in %s, in %d batches of up to %d", len(refs), source, len(batches), batch_size)
+    futures = [parse_batch.submit(batch, no, len(batches)) for no, batch in enumerate(batches, 1)]
+    inputs = [item for future in futures for item in future.result()]
+    summary = load_warehouse(inputs, str(Path(warehouse).resolve()), str(source))
+    logger.info(
+        "load %d: %d new, %d replaced, %d unchanged, %d rejected; %d sections, %d figures written",
+        summary.load_id, summary.pages_new, summary.pages_replaced, summary.pages_unchanged,
+        summary.inputs_rejected, summary.sections_written, summary.figures_written,
+    )
+    return summary

@@ -1,0 +1,123 @@
+"""The `ooh` command as users run it: a real Prefect flow (temporary local server) and a real DuckDB file."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import BAD, PAGES
+
+OOH = shutil.which("ooh", path=str(Path(sys.executable).parent))
+
+
+def run(args, env, timeout=300):
+    started = time.monotonic()
+    proc = subprocess.run([OOH, *args], env=env, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+    proc.seconds = time.monotonic() - started
+    return proc
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    data = tmp_path_factory.mktemp("data")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "OOH_"))}
+    environ["OOH_DATA_DIR"] = str(data)
+    return environ
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    """The fixture pages and the bad inputs in one folder, as a user's download might look."""
+    folder = tmp_path_factory.mktemp("source")
+    shutil.copytree(PAGES, folder / "pages")
+    shutil.copytree(BAD, folder / "bad")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def first_ingest(env, source):
+    return run(["ingest", "--source", str(source)], env)
+
+
+def test_ingest_loads_pages_and_rejects_bad_inputs(first_ingest, env):
+    out = first_ingest.stdout + first_ingest.stderr
+    assert first_ingest.returncode == 0, out
+    assert "Traceback" not in out and "database is locked" not in out
+    assert "19 files" in first_ingest.stdout and "14 new pages" in first_ingest.stdout and "5 rejected" in first_ingest.stdout
+    for name, code in [("empty.html", "empty"), ("binary.png", "binary"), ("ocos028_404-not-found.html", "not_found_page"),
+                       ("ocos069_teachers-landing-page.html", "landing_page"), ("unknown-layout.html", "unknown_layout")]:
+        assert any(name in line and f"[{code}]" in line for line in first_ingest.stdout.splitlines()), name
+    data = Path(env["OOH_DATA_DIR"])
+    assert (data / "ooh.duckdb").is_file()
+    assert (data / "prefect").is_dir()  # Prefect's state stays in the project's data folder
+    assert "Flow run" in first_ingest.stderr  # it ran as a Prefect flow
+
+
+def test_ingest_again_changes_nothing(first_ingest, env, source):
+    second = run(["ingest", "--source", str(source)], env)
+    assert second.returncode == 0, second.stderr
+    assert "0 new pages" in second.stdout and "14 unchanged" in second.stdout
+    con = duckdb.connect(str(Path(env["OOH_DATA_DIR"]) / "ooh.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM pages").fetchone()[0] == 14
+        assert con.execute("SELECT count(*) FROM rejected_inputs").fetchone()[0] == 5
+        assert con.execute("SELECT count(*) FROM loads").fetchone()[0] == 2
+    finally:
+        con.close()
+
+
+def test_timeline_answers_across_editions(first_ingest, env):
+    result = run(["timeline", "medical records"], env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    rows = [line for line in lines if line.startswith("Medical Records")]
+    assert len(rows) == 3
+    for year, jobs, wage in [("2004", "159,000", "25,590"), ("2008", "172,500", "30,610"), ("2024", "194,800", "50,250")]:
+        assert any(year in r and jobs in r and wage in r for r in rows), (year, rows)
+
+
+def test_query_is_read_only(first_ingest, env):
+    ok = run(["query", "SELECT count(*) AS n FROM figures WHERE kind = 'wage'", "--format", "json"], env)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)[0]["n"] > 0
+    refused = run(["query", "DROP TABLE pages"], env)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("ooh query: query failed:") and "read-only" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
+def test_parse_shows_a_page(env):
+    as_json = run(["parse", str(PAGES / "2010-11" / "ocos126_tellers.html"), "--json"], env)
+    assert as_json.returncode == 0
+    page = json.loads(as_json.stdout)
+    assert page["layout"] == "ocos" and page["title"] == "Tellers"
+    readable = run(["parse", str(BAD / "empty.html")], env)
+    assert readable.returncode == 2 and "empty file" in readable.stderr and "Traceback" not in readable.stderr
+
+
+def test_a_wrong_source_fails_fast_with_a_reason(env, tmp_path):
+    result = run(["ingest", "--source", str(tmp_path / "nowhere"), "--warehouse", str(tmp_path / "w.duckdb")], env)
+    assert result.returncode == 2
+    assert "no directory at" in result.stderr and result.stderr.count("\n") == 1
+    assert result.seconds < 30  # no Prefect server was started for it
+
+
+def test_a_warehouse_held_by_another_process_is_reported(env, source, tmp_path):
+    warehouse = tmp_path / "held.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c",
+                               "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(60)",
+                               str(warehouse)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        result = run(["ingest", "--source", str(source / "pages"), "--warehouse", str(warehouse)], env)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 2
+    assert "open in another process" in result.stderr and "Traceback" not in result.stderr
