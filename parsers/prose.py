@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from parsers.model import Edition, Figure
@@ -56,7 +56,6 @@ class Context:
     year: int | None = None
     month: int | None = None
     period: str | None = None  # pay period of the last median wage stated
-    stated: list[str] = field(default_factory=list)
 
     def figure(self, kind: str, measure: str, value: Decimal | None, unit: str, raw: str, sentence: str, **kw) -> Figure:
         """A figure of this section; `raw` is the words as stated, `sentence` the sentence they stand in."""
@@ -80,7 +79,8 @@ def stated_year(sentence: str) -> tuple[int | None, int | None]:
 
 
 def projection_span(sentence: str, edition: Edition) -> tuple[int | None, str | None]:
-    """The target year and the projection period a sentence names, else the edition's."""
+    """The target year and the projection period a sentence names ("through 2014", "from 2024 to 2034",
+    "over the 2008-18 decade"); (None, None) when it names none."""
     match = _THROUGH.search(sentence)
     if match and match["to"]:
         return int(match["to"]), f"{match['start']}-{match['to']}"
@@ -287,7 +287,7 @@ def highest_10(m: re.Match, sentence: str, ctx: Context) -> list[Figure]:
 
 # --- programs/count ----------------------------------------------------------------------------------
 PROGRAMS = re.compile(
-    rf"\b(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+)\b(?![-,.]\d|-)\s+(?P<words>(?:[\w./&()'-]+\s+){{0,8}}?)(?P<unit>programs?|schools?)\b", re.I)
+    r"\b(?P<num>\d{1,3}(?:,\d{3})+|\d+)\b(?![-,.]\d|-)\s+(?P<words>(?:[\w./&()'-]+\s+){0,8}?)(?P<unit>programs?|schools?)\b", re.I)
 _ACCREDITING = re.compile(r"\baccredit|\bapprov", re.I)
 _BODY = (
     re.compile(r"\b(?:accredited|approved|recognized)\s+by\s+(?:the\s+)?[^.;()]*?\((?P<abbr>[A-Z][A-Za-z&]*[A-Z])\)"),
