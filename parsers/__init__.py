@@ -16,7 +16,7 @@ from parsers.layouts import LAYOUTS
 from parsers.model import Figure, Page, Section
 
 # Bump when a change alters what any page parses to: the warehouse re-loads pages parsed by another version.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 def parse_page(data: bytes) -> Page:
@@ -30,9 +30,10 @@ def parse_page(data: bytes) -> Page:
         edition=draft.edition,
         title=draft.title,
         soc_codes=draft.soc_codes,
+        soc_code=draft.soc_code,
         canonical_url=draft.canonical_url,
         sections=draft.sections,
-        figures=extract_figures(draft.sections, draft.edition),
+        figures=extract_figures(draft.sections, draft.edition, draft.title),
     )
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from parsers.model import Edition, Figure, Paragraph, Section, Table
 from parsers.prose import Context, sentence_figures
+from parsers.subjects import OccupationNames
 from parsers.tables import table_figures
 
 # Sections that describe other occupations, addresses or links, never this occupation's figures.
 NO_FIGURES = frozenset({"similar_occupations", "more_info", "state_area_data", "onet"})
 
 
-def extract_figures(sections: list[Section], edition: Edition) -> list[Figure]:
+def extract_figures(sections: list[Section], edition: Edition, title: str = "") -> list[Figure]:
     figures: list[Figure] = []
     for section in sections:
         if section.key in NO_FIGURES:
@@ -29,11 +30,16 @@ def extract_figures(sections: list[Section], edition: Edition) -> list[Figure]:
             elif isinstance(block, Table):
                 figures.extend(table_figures(block, lead, ctx))
                 lead = ""
-    return _merge_restatements(figures)
+    figures = _merge_restatements(figures)
+    names = OccupationNames(title)
+    for figure in figures:
+        figure.of_occupation = figure.setting is None and (
+            figure.source == "quick_facts" or figure.subject is None or names.named_by(figure.subject))
+    return figures
 
 
 def _identity(f: Figure) -> tuple:
-    return (f.source, f.kind, f.measure, f.value, f.text_value, f.unit, f.setting, f.soc_code)
+    return (f.source, f.kind, f.measure, f.value, f.text_value, f.unit, (f.setting or "").lower(), f.soc_code)
 
 
 def _completeness(f: Figure) -> tuple:
@@ -42,17 +48,21 @@ def _completeness(f: Figure) -> tuple:
 
 
 def _merge_restatements(figures: list[Figure]) -> list[Figure]:
-    """Keep one figure per prose fact, the most complete wording, at the place of its first mention."""
-    best: dict[tuple, int] = {}
+    """Keep one figure per prose fact, the most complete wording, at the place of its first mention.
+
+    The same value said of other workers ("hosts and hostesses" and "counter attendants" both $8.42)
+    is another fact; said of nobody in particular ("Employment is expected to grow ..."), the same."""
+    kept: dict[tuple, list[int]] = {}
     out: list[Figure] = []
     for figure in figures:
         if figure.source != "prose":
             out.append(figure)
             continue
-        key = _identity(figure)
-        if key not in best:
-            best[key] = len(out)
+        same = [i for i in kept.get(_identity(figure), ())
+                if out[i].subject is None or figure.subject is None or out[i].subject == figure.subject]
+        if not same:
+            kept.setdefault(_identity(figure), []).append(len(out))
             out.append(figure)
-        elif _completeness(figure) > _completeness(out[best[key]]):
-            out[best[key]] = figure
+        elif _completeness(figure) > _completeness(out[same[0]]):
+            out[same[0]] = figure
     return out

@@ -77,6 +77,9 @@ class Figure:
     soc_code: str | None = None
     subject: str | None = None  # the workers the sentence names, as worded
     source: str = "prose"  # prose, table, quick_facts
+    # True when the figure is of the occupation as a whole: no setting, and no subject other than the
+    # occupation ("salaried construction managers" is; "biomedical engineers" on the Engineers page is not).
+    of_occupation: bool = False
 
 
 @dataclass(slots=True)
@@ -90,10 +93,8 @@ class Page:
     canonical_url: str | None
     sections: list[Section]
     figures: list[Figure] = field(default_factory=list)
+    soc_code: str | None = None  # the occupation's own: the projections table's first row, else the only one stated
 
-    @property
-    def soc_code(self) -> str | None:
-        return self.soc_codes[0] if self.soc_codes else None
 
     def to_dict(self, *, with_text: bool = True) -> dict:
         return {
@@ -104,6 +105,7 @@ class Page:
             "base_year": self.edition.base_year,
             "projection_period": self.edition.projection_period,
             "title": self.title,
+            "soc_code": self.soc_code,
             "soc_codes": list(self.soc_codes),
             "canonical_url": self.canonical_url,
             "sections": [

@@ -23,9 +23,10 @@ OCOS_CITATION_URL = etree.XPath('./div[@class="citation"]//a/text()')
 OCOS_END_CLASSES = frozenset({"citation", "update"})
 # Working conditions are a running header inside Nature of the Work, not a heading of their own.
 OCOS_RUNNING_HEADER = etree.XPath('.//span[@class="runningheader"]')
-# Page furniture between sections: the OES wage-links box, and the boxes in <fieldset> but the O*NET
-# one (which lists the O*NET-SOC codes), such as the non-BLS-links disclaimer.
-OCOS_FURNITURE_IDS = frozenset({"oes_links"})
+# Page furniture between sections: the OES wage-links box (p#oes_links holding links to /oes/; a few
+# pages put their wage paragraph itself in that p), and the boxes in <fieldset> but the O*NET one
+# (which lists the O*NET-SOC codes), such as the non-BLS-links disclaimer.
+OCOS_OES_LINKS = etree.XPath('self::*[@id="oes_links"][.//a[contains(@href, "/oes")]]')
 
 # --- tabbed layout (the current handbook, bls.gov/ooh/<group>/<slug>.htm) ---
 # The bytes that hold the statement: from the tab panes to the suggested citation below them.

@@ -32,14 +32,16 @@ _EDUCATION = {
     "work experience in a related occupation": "work_experience",
     "on-the-job training": "on_the_job_training",
 }
+# "Employment was distributed as follows:", "The following tabulation shows the distribution of jobs by
+# occupational specialty:", "Industries employing the largest number of ... in 2008 were:"
+_EMPLOYMENT_LEAD = re.compile(r"\b(?:employment|employ\w*|jobs|distribut\w+|tabulation)\b", re.I)
+_EMPLOYMENT_SECTIONS = frozenset({"employment", "work_environment", "summary"})
 # Column headings of a wage-distribution table (one row per specialty).
 _PERCENTILE_COLUMNS = {
     "lowest 10%": "p10", "10%": "p10", "lowest 25%": "p25", "25%": "p25", "median": "median",
     "highest 25%": "p75", "75%": "p75", "highest 10%": "p90", "90%": "p90",
 }
 _BOUND = re.compile(r"^(?P<sign>[<>]|&[lg]t;)\s*")
-# Cells that point elsewhere instead of stating a value.
-_NOT_A_VALUE = re.compile(r"^see how to become one$", re.I)
 
 
 def table_figures(table: Table, lead: str, ctx: Context) -> list[Figure]:
@@ -60,6 +62,8 @@ def table_figures(table: Table, lead: str, ctx: Context) -> list[Figure]:
         return _median_list(table, lead, lead_sentence, median["per"] and median["per"].lower(), ctx)
     if _EMPLOYER_LEAD.search(lead_sentence) and any("%" in row[-1] for row in table.rows if row):
         return _employer_shares(table, lead, lead_sentence, ctx)
+    if ctx.section in _EMPLOYMENT_SECTIONS and _EMPLOYMENT_LEAD.search(lead_sentence) and _numeric_rows(table):
+        return _employment_list(table, lead, lead_sentence, ctx)
     return []
 
 
@@ -103,9 +107,9 @@ def _quick_facts(table: Table, ctx: Context) -> list[Figure]:
             figures.append(ctx.figure("projection", "change", parse_number(value), "jobs", value, sentence,
                                       period=period, ref_year=end_year if span else None, source="quick_facts"))
         elif label.lower() in _EDUCATION and value:
-            stated = None if _NOT_A_VALUE.match(value) else value
+            # "See How to Become One" is kept as stated: BLS uses it as a category of its own.
             figures.append(ctx.figure("education", _EDUCATION[label.lower()], None, "category", value, sentence,
-                                      text_value=stated, source="quick_facts"))
+                                      text_value=value, source="quick_facts"))
     return figures
 
 
@@ -239,4 +243,33 @@ def _employer_shares(table: Table, lead: str, lead_sentence: str, ctx: Context) 
         figures.append(ctx.figure("employment", "share", percent_to_fraction(percent) if percent is not None else None,
                                   "fraction", cell, f"{lead_sentence} {label}: {cell}", ref_year=year,
                                   ref_month=month, setting=label, source="table"))
+    return figures
+
+
+def _numeric_rows(table: Table) -> bool:
+    """Every row a label and a number (a count, or a percent)."""
+    return bool(table.rows) and all(
+        len(row) >= 2 and re.fullmatch(r"[\d,.]+%?", row[-1].replace(" ", "")) for row in table.rows)
+
+
+def _employment_list(table: Table, lead: str, lead_sentence: str, ctx: Context) -> list[Figure]:
+    """Jobs (or shares of jobs, in percent) by specialty, industry or area: the row's title is the setting."""
+    year, month = stated_year(lead_sentence)
+    if year is None:
+        year, month = stated_year(lead)
+    if year is None:
+        year, month = ctx.year, ctx.month
+    percent = any("percent" in h.lower() or "%" in row[-1] for h in table.header for row in table.rows) or any(
+        "%" in row[-1] for row in table.rows)
+    figures: list[Figure] = []
+    for row in table.rows:
+        label, cell = clean(row[0]), clean(row[-1])
+        value = parse_number(cell.rstrip("%"))
+        if percent:
+            figures.append(ctx.figure("employment", "share", percent_to_fraction(value) if value is not None else None,
+                                      "fraction", cell, f"{lead_sentence} {label}: {cell}", ref_year=year,
+                                      ref_month=month, setting=label, source="table"))
+        else:
+            figures.append(ctx.figure("employment", "jobs", value, "jobs", cell, f"{lead_sentence} {label}: {cell}",
+                                      ref_year=year, ref_month=month, setting=label, source="table"))
     return figures

@@ -216,7 +216,7 @@ def _sections(items: list[Input], load_id: int) -> pa.Table:
 
 
 _FIGURE_FIELDS = ("kind", "measure", "text_value", "unit", "period", "qualifier", "setting", "soc_code",
-                  "subject", "source", "raw_text", "sentence")
+                  "subject", "source", "of_occupation", "raw_text", "sentence")
 
 
 def _figures(items: list[Input], load_id: int) -> pa.Table:

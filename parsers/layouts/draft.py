@@ -14,3 +14,4 @@ class Draft:
     sections: list[Section]
     soc_codes: list[str]
     canonical_url: str | None = None
+    soc_code: str | None = None  # the occupation's own SOC code, see parsers.layouts.soc.own_soc_code

@@ -16,7 +16,7 @@ from parsers.editions import printed_edition
 from parsers.errors import LandingPage, MissingContent
 from parsers.html import blocks_of, parse_html, visible_text, window
 from parsers.layouts.draft import Draft
-from parsers.layouts.soc import projection_soc_cells, soc_codes_of
+from parsers.layouts.soc import own_soc_code, projection_soc_cells, soc_codes_of
 from parsers.model import Section
 from parsers.taxonomy import OCOS_HEADING_IDS, section_key
 
@@ -53,11 +53,13 @@ def parse(doc: Decoded) -> Draft:
         sections.append(Section(key, visible_text(h2), tuple(blocks_of(elements))))
 
     urls = sel.OCOS_CITATION_URL(content)
+    table_socs, onet = projection_soc_cells(sections), sel.ONET_LINKS(content)
     return Draft(
         edition=edition,
         title=title,
         sections=sections,
-        soc_codes=soc_codes_of(projection_soc_cells(sections), sel.ONET_LINKS(content)),
+        soc_codes=soc_codes_of(table_socs, onet),
+        soc_code=own_soc_code(table_socs, onet),
         canonical_url=urls[0].strip() if urls else None,
     )
 
@@ -77,7 +79,7 @@ def _section_elements(h2: etree._Element):
 
 def _is_furniture(el: etree._Element) -> bool:
     """The OES wage-links box and the boxes in <fieldset> (a disclaimer); only the O*NET box is content."""
-    if el.get("id") in sel.OCOS_FURNITURE_IDS:
+    if el.get("id") == "oes_links" and sel.OCOS_OES_LINKS(el):
         return True
     if el.tag == "fieldset":
         legend = el.find("legend")

@@ -32,3 +32,12 @@ def projection_soc_cells(sections) -> list[str]:
                 column = header.index("soc code")
                 cells.extend(row[column] for row in block.rows if len(row) > column)
     return cells
+
+
+def own_soc_code(table_cells: list[str], onet_links: list[str]) -> str | None:
+    """The occupation's own SOC code: the first projections-table row's (the occupation as a whole; None
+    when that row has none, as for an aggregate of several codes), else the one O*NET code if only one."""
+    if table_cells:
+        return soc_code(table_cells[0])
+    codes = soc_codes_of([], onet_links)
+    return codes[0] if len(codes) == 1 else None

@@ -13,7 +13,7 @@ from parsers.editions import projection_edition
 from parsers.errors import MissingContent
 from parsers.html import blocks_of, parse_html, visible_text, window
 from parsers.layouts.draft import Draft
-from parsers.layouts.soc import projection_soc_cells, soc_codes_of
+from parsers.layouts.soc import own_soc_code, projection_soc_cells, soc_codes_of
 from parsers.model import Section
 from parsers.taxonomy import TABBED_HEADING_IDS
 from parsers.text import clean
@@ -50,11 +50,13 @@ def parse(doc: Decoded) -> Draft:
         sections.append(Section(key, visible_text(h2), tuple(blocks_of(h2.itersiblings()))))
 
     canonical = sel.TABBED_CANONICAL(root)
+    table_socs = projection_soc_cells(sections)
     return Draft(
         edition=edition,
         title=title,
         sections=sections,
-        soc_codes=soc_codes_of(projection_soc_cells(sections), onet_links),
+        soc_codes=soc_codes_of(table_socs, onet_links),
+        soc_code=own_soc_code(table_socs, onet_links),
         canonical_url=canonical[0] if canonical else None,
     )
 

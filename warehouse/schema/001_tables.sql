@@ -92,6 +92,7 @@ CREATE TABLE IF NOT EXISTS extracted_figures (
     soc_code    VARCHAR,                 -- SOC code stated with the figure (projections-table rows)
     subject     VARCHAR,                 -- the workers the sentence names, as worded
     source      VARCHAR NOT NULL,        -- prose, table, quick_facts
+    of_occupation BOOLEAN NOT NULL,      -- of the occupation as a whole (no setting, no other workers named)
     raw_text    VARCHAR NOT NULL,
     sentence    VARCHAR NOT NULL,
     load_id     INTEGER NOT NULL,

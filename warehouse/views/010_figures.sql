@@ -23,6 +23,7 @@ WITH final AS (
         f.text_value,
         f.subject,
         f.source                          AS extracted_from,
+        f.of_occupation,
         p.occupation_id,
         p.page_id,
         f.figure_no,

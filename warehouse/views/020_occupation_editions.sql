@@ -1,6 +1,8 @@
 -- occupation_editions: one row per occupation statement of an edition, with its headline figures:
 -- the first number of jobs and the first median wages the page states for the occupation as a whole
--- (figures with no industry setting and no projections-table row), in page order.
+-- (of_occupation: no industry or table-row setting, no part of the occupation named), in page order.
+-- NULL where the page states them only for parts ("Median annual wages of chemists were ..." on
+-- "Chemists and Materials Scientists"): the figures view has those.
 CREATE OR REPLACE VIEW occupation_editions AS
 WITH headline AS (
     SELECT
@@ -13,7 +15,7 @@ WITH headline AS (
         arg_min(ref_year, figure_no) FILTER (WHERE kind = 'wage' AND measure = 'median')                      AS wage_year,
         arg_min(text_value, figure_no) FILTER (WHERE kind = 'outlook' AND measure = 'category')               AS outlook_category
     FROM extracted_figures
-    WHERE setting IS NULL
+    WHERE of_occupation
     GROUP BY page_id
 ),
 
