@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -42,12 +43,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("title", help="part of the occupation title, e.g. 'medical records'")
     p.add_argument("--warehouse", default=str(settings.warehouse))
 
+    p = sub.add_parser("report", help="coverage of sections and figures per page class, against the gate's floors")
+    p.add_argument("folders", nargs="*", help="folders of pages (default: ../shared/corpus if present, else the fixtures)")
+    p.add_argument("--failures", action="store_true", help="list the pages that fail each check")
+
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args, settings)
     except UserError as exc:
         print(f"ooh {args.command}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stdout = open(os.devnull, "w")
+        return 0
 
 
 class UserError(Exception):
@@ -103,8 +111,11 @@ def cmd_parse(args, settings) -> int:
         return 0
     print(f"{page.title} ({page.edition.label} edition, data year {page.edition.base_year}; layout {page.layout}; "
           f"SOC {', '.join(page.soc_codes) or 'not stated'})")
+    print(f"\n{len(page.sections)} sections:")
     for section in page.sections:
-        print(f"\n[{section.key}] {section.heading or '(heading missing on the page)'}: {len(section.text)} characters")
+        first = section.text.split("\n", 1)[0]
+        print(f"  [{section.key}] {section.heading or '(heading missing on the page)'} ({len(section.text):,} characters)")
+        print(f"      {first[:110]}{'...' if len(first) > 110 else ''}")
     print(f"\n{len(page.figures)} figures:")
     rows = [(f.section, f"{f.kind}/{f.measure}", _show(f.value if f.value is not None else f.text_value), f.unit,
              f.period or "", _show(f.ref_year), f.qualifier or "", f.setting or "", f.raw_text) for f in page.figures]
@@ -145,6 +156,37 @@ def cmd_timeline(args, settings) -> int:
     return 0
 
 
+def cmd_report(args, settings) -> int:
+    from flows.gate import CORPUS_DIRS, measure, read_floors, read_folders
+    from flows.sources import SourceError
+
+    folders = args.folders or ([str(d) for d in CORPUS_DIRS] if all(d.is_dir() for d in CORPUS_DIRS)
+                               else [str(DEFAULT_SOURCE)])
+    try:
+        inputs = read_folders(folders)
+    except SourceError as exc:
+        raise UserError(str(exc)) from exc
+    measured, failing = measure(inputs)
+    floors = read_floors()
+    rejected = [i for i in inputs if i.page is None]
+    print(f"{len(inputs)} files in {', '.join(folders)}: {len(inputs) - len(rejected)} parsed, {len(rejected)} rejected")
+    for item in rejected:
+        print(f"  rejected {item.source_url.rsplit('/', 1)[-1]}: {item.reason} [{item.reason_code}]")
+    below = 0
+    for cls, checks in measured.items():
+        print(f"\n{cls} ({max(n for _, n in checks.values())} pages)")
+        rows = []
+        for check, (hits, n) in checks.items():
+            floor = floors.get(cls, {}).get(check)
+            status = "" if floor is None or hits / n >= floor else "BELOW FLOOR"
+            below += bool(status)
+            rows.append((check, f"{hits}/{n}", f"{100 * hits / n:.1f}%", "" if floor is None else f"{100 * floor:.1f}%", status))
+            if args.failures and hits < n:
+                rows.extend(("", "", "", "", f"  {name}") for name in failing.get((cls, check), []))
+        _print_table(["check", "pages", "share", "floor", ""], rows)
+    return 1 if below else 0
+
+
 def _show(value) -> str:
     if value is None:
         return ""
@@ -160,11 +202,12 @@ def _print_table(columns: list[str], rows: list) -> None:
     for n, row in enumerate(cells):
         print("  ".join(cell[:60].ljust(width) for cell, width in zip(row, widths)).rstrip())
         if n == 0:
-            print("  ".join("-" * width for width in widths))
+            print("  ".join("-" * width for width in widths).rstrip())
     print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
 
-COMMANDS = {"ingest": cmd_ingest, "parse": cmd_parse, "query": cmd_query, "timeline": cmd_timeline}
+COMMANDS = {"ingest": cmd_ingest, "parse": cmd_parse, "query": cmd_query, "timeline": cmd_timeline,
+            "report": cmd_report}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -32,3 +32,24 @@ def parsed():
         return cache[relative]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def corpus_inputs():
+    """Every file of ../shared/corpus (seed, 2010-11, current), read and parsed once per session."""
+    from flows.gate import CORPUS_DIRS, read_folders
+
+    return read_folders(CORPUS_DIRS)
+
+
+@pytest.fixture(scope="session")
+def corpus_warehouse(corpus_inputs, tmp_path_factory):
+    """The whole corpus loaded into a warehouse file, the way an ingest loads it."""
+    from parsers import PARSER_VERSION
+    from warehouse.db import connect
+    from warehouse.load import save_inputs
+
+    con = connect(tmp_path_factory.mktemp("corpus") / "corpus.duckdb")
+    save_inputs(con, corpus_inputs, source="corpus", parser_version=PARSER_VERSION)
+    yield con
+    con.close()

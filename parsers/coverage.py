@@ -1,0 +1,192 @@
+"""What a parsed page should have, and whether it has it: the checks behind the corpus quality gate.
+
+Pages fall into classes by layout and shape; each class expects its sections and figures. A check is
+True (found), False (missing) or absent (does not apply to the page). `coverage` sums them per class.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from parsers.model import Page, Paragraph, Table
+from parsers.text import clean, split_sentences
+
+EXPECTED_SECTIONS = {
+    "mirror_text": ("summary", "what_they_do", "work_environment", "how_to_become_one", "employment",
+                    "job_outlook", "pay", "similar_occupations", "more_info"),
+    # 2010-11 statements with Significant Points
+    "ocos_full": ("summary", "what_they_do", "work_environment", "how_to_become_one", "employment", "job_outlook",
+                  "projections", "pay", "similar_occupations", "more_info", "onet"),
+    # 2010-11 short statements: no Significant Points, Employment or Projections Data
+    # (11 of them have no Sources of Additional Information either)
+    "ocos_short": ("what_they_do", "how_to_become_one", "job_outlook", "pay", "similar_occupations", "onet"),
+    "tabbed_quick_facts": ("summary", "what_they_do", "work_environment", "how_to_become_one", "pay",
+                           "job_outlook", "state_area_data", "similar_occupations", "more_info"),
+    "tabbed": ("what_they_do", "work_environment", "how_to_become_one", "pay", "job_outlook",
+               "similar_occupations", "more_info"),
+}
+
+# Figures every page of a class states (a page that states none is listed in the gate's exemptions).
+EXPECTED_FIGURES = {
+    "mirror_text": ("employment/jobs", "wage/median", "outlook/category"),
+    "ocos_full": ("employment/jobs", "wage/median", "projection/table", "outlook/category"),
+    "ocos_short": ("employment/jobs", "wage/median", "projection/table", "outlook/category"),
+    "tabbed_quick_facts": ("employment/jobs", "wage/median", "projection/table", "outlook/category",
+                           "projection/openings"),
+    "tabbed": (),
+}
+
+# Quick Facts labels and the figures each must yield when its cell states a value.
+QUICK_FACTS = (
+    (re.compile(r"median pay$", re.I), "quick_facts/median_pay", {("wage", "median")}),
+    (re.compile(r"^typical entry-level education", re.I), "quick_facts/entry_level_education", {("education", "entry_level")}),
+    (re.compile(r"^work experience", re.I), "quick_facts/work_experience", {("education", "work_experience")}),
+    (re.compile(r"^on-the-job training", re.I), "quick_facts/on_the_job_training", {("education", "on_the_job_training")}),
+    (re.compile(r"^number of jobs", re.I), "quick_facts/number_of_jobs", {("employment", "jobs")}),
+    (re.compile(r"^job outlook", re.I), "quick_facts/job_outlook", {("projection", "change_percent"), ("outlook", "category")}),
+    (re.compile(r"^employment change", re.I), "quick_facts/employment_change", {("projection", "change")}),
+)
+# Things that are never section text.
+CHROME = ("About this section", "Skip to Content", "Suggested citation", "Last Modified Date", "Job Interview Tips",
+          "the median annual wage for all workers was", "Please enable javascript", "Video transcript available")
+
+
+def page_class(page: Page) -> str:
+    keys = {s.key for s in page.sections}
+    if page.layout == "ocos":
+        return "ocos_full" if "summary" in keys else "ocos_short"
+    if page.layout == "tabbed":
+        return "tabbed_quick_facts" if _quick_facts(page) else "tabbed"
+    return page.layout
+
+
+def _quick_facts(page: Page) -> list[tuple[str, str]]:
+    return [
+        (clean(row[0]), clean(row[1]))
+        for section in page.sections
+        for block in section.blocks
+        if isinstance(block, Table) and " ".join(block.header).lower().startswith("quick facts")
+        for row in block.rows
+        if len(row) >= 2
+    ]
+
+
+def checks(page: Page) -> dict[str, bool]:
+    cls = page_class(page)
+    keys = {s.key for s in page.sections}
+    result = {f"section/{key}": key in keys for key in EXPECTED_SECTIONS.get(cls, ())}
+    for name in EXPECTED_FIGURES.get(cls, ()):
+        result[f"figure/{name}"] = _has_figure(page, name)
+    quick = {(f.kind, f.measure) for f in page.figures if f.source == "quick_facts"}
+    for label, value in _quick_facts(page):
+        for pattern, name, wanted in QUICK_FACTS:
+            if pattern.search(label) and value:
+                result[name] = wanted <= quick
+    # Recall: sentences that state a median wage or a number of jobs all yielded their figure.
+    result["recall/median_wage_sentences"] = not _unclaimed(page, ("pay",), _STATES_MEDIAN)
+    result["recall/jobs_sentences"] = not _unclaimed(page, ("employment", "work_environment"), _STATES_JOBS)
+    # Nothing invented: each figure's words stand in its sentence, and the pages' chrome is never text.
+    result["sane/raw_text_in_sentence"] = all(clean(f.raw_text) in clean(f.sentence) for f in page.figures)
+    result["sane/no_chrome_in_sections"] = not any(c in s.text for s in page.sections for c in CHROME)
+    result["sane/percentiles_in_order"] = _percentiles_in_order(page)
+    if cls == "tabbed_quick_facts":
+        for name, kind, measure in (("jobs", "employment", "jobs"), ("median_pay", "wage", "median")):
+            agreed = _agree(page, kind, measure)
+            if agreed is not None:
+                result[f"agree/quick_facts_{name}_with_text"] = agreed
+    return result
+
+
+_STATES_MEDIAN = re.compile(r"\bmedian\b[^$]*\$\s?\d", re.I)
+_STATES_JOBS = re.compile(r"\b(?:held|holding|had)\s+(?:about\s+|approximately\s+|nearly\s+|over\s+)?\d[\d,.]*(?:\s+million)?\s+jobs\b", re.I)
+_ABOUT_EVERYONE = re.compile(r"\ball (?:workers|occupations|transportation occupations)\b|\bnational\b", re.I)
+
+
+def _unclaimed(page: Page, sections: tuple[str, ...], states: re.Pattern) -> list[str]:
+    """Sentences of the sections that state such a figure but yielded none (about everyone's wages aside)."""
+    used = {clean(f.sentence) for f in page.figures}
+    return [
+        sentence
+        for section in page.sections if section.key in sections
+        for block in section.blocks if isinstance(block, Paragraph)
+        for sentence in split_sentences(block.text)
+        if states.search(sentence) and not _ABOUT_EVERYONE.search(sentence) and clean(sentence) not in used
+    ]
+
+
+def _has_figure(page: Page, name: str) -> bool:
+    if name == "projection/table":
+        return any(f.kind == "projection" and f.measure == "employment_base" and f.source == "table" for f in page.figures)
+    kind, measure = name.split("/")
+    if (kind, measure) == ("employment", "jobs"):
+        return any(f.kind == kind and f.measure == measure and f.setting is None for f in page.figures)
+    return any(f.kind == kind and f.measure == measure for f in page.figures)
+
+
+def _percentiles_in_order(page: Page) -> bool:
+    """p10 <= p25 <= median <= p75 <= p90 among the figures of one setting, period and year."""
+    groups: dict[tuple, dict[str, object]] = defaultdict(dict)
+    for f in page.figures:
+        if f.kind == "wage" and f.value is not None and f.source != "quick_facts":
+            groups[(f.setting, f.subject, f.period, f.ref_year, f.section)].setdefault(f.measure, f.value)
+    order = ("p10", "p25", "median", "p75", "p90")
+    for values in groups.values():
+        present = [values[m] for m in order if m in values]
+        if present != sorted(present):
+            return False
+    return True
+
+
+def _agree(page: Page, kind: str, measure: str) -> bool | None:
+    """Quick Facts agrees with the text, where the text states one such figure for the whole occupation.
+
+    The text rounds ("about 2.8 million" for 2,805,100): the Quick Facts figure is rounded to the
+    text's significant digits before comparing. None where the text gives no single figure to compare.
+    """
+    pairs = 0
+    for quick in (f for f in page.figures if f.source == "quick_facts" and f.kind == kind and f.measure == measure):
+        text = [f for f in page.figures if f.source == "prose" and f.kind == kind and f.measure == measure
+                and f.setting is None and f.period == quick.period]
+        if len(text) != 1 or quick.value is None or text[0].value is None:
+            continue
+        pairs += 1
+        if _round_like(quick.value, text[0]) != text[0].value:
+            return False
+    return True if pairs else None
+
+
+def _round_like(value, stated) -> object:
+    digits = sum(ch.isdigit() for ch in re.sub(r"^\D*|\s.*$", "", stated.raw_text.split("$")[-1].split("held about")[-1].strip()))
+    if stated.qualifier != "about" or not digits:
+        return value
+    exponent = value.adjusted() - digits + 1
+    return value.scaleb(-exponent).quantize(1).scaleb(exponent) if exponent > 0 else value
+
+
+def coverage(pages: Iterable[tuple[str, Page]], exempt: frozenset[tuple[str, str]] = frozenset()
+             ) -> dict[str, dict[str, tuple[int, int]]]:
+    """{page class: {check: (pages passing, pages it applies to)}} over (name, page) pairs.
+
+    `exempt` holds (page name, check) pairs that do not apply to that page: the gate's list of pages
+    that state no such thing, each with its reason."""
+    totals: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for name, page in pages:
+        for check, ok in checks(page).items():
+            if (name, check) in exempt:
+                continue
+            cell = totals[page_class(page)][check]
+            cell[0] += ok
+            cell[1] += 1
+    return {cls: {name: (hits, n) for name, (hits, n) in sorted(items.items())} for cls, items in sorted(totals.items())}
+
+
+def failures(pages: Iterable[tuple[str, Page]], exempt: frozenset[tuple[str, str]] = frozenset()
+             ) -> dict[tuple[str, str], list[str]]:
+    """{(page class, check): names of the pages that fail it}."""
+    out: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name, page in pages:
+        for check, ok in checks(page).items():
+            if not ok and (name, check) not in exempt:
+                out[(page_class(page), check)].append(name)
+    return dict(out)
