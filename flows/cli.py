@@ -88,6 +88,7 @@ def cmd_ingest(args, settings) -> int:
     print(
         f"Loaded {summary.inputs_seen} files from {args.source} into {args.warehouse} (load {summary.load_id}): "
         f"{summary.pages_new} new pages, {summary.pages_replaced} re-parsed, {summary.pages_unchanged} unchanged, "
+        f"{summary.inputs_duplicate} duplicates of another file's bytes (stored once, linked), "
         f"{summary.inputs_rejected} rejected; {summary.sections_written} sections and "
         f"{summary.figures_written} figures written."
     )

@@ -49,8 +49,8 @@ def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size) 
     inputs = [item for future in futures for item in future.result()]
     summary = load_warehouse(inputs, str(Path(warehouse).resolve()), str(source))
     logger.info(
-        "load %d: %d new, %d replaced, %d unchanged, %d rejected; %d sections, %d figures written",
+        "load %d: %d new, %d replaced, %d unchanged, %d duplicates, %d rejected; %d sections, %d figures written",
         summary.load_id, summary.pages_new, summary.pages_replaced, summary.pages_unchanged,
-        summary.inputs_rejected, summary.sections_written, summary.figures_written,
+        summary.inputs_duplicate, summary.inputs_rejected, summary.sections_written, summary.figures_written,
     )
     return summary

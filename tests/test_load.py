@@ -110,7 +110,7 @@ def test_byte_identical_pages_are_stored_once_and_linked(con, good_inputs):
     twin = good_inputs[1]
     copy = type(twin)(twin.source_url + ".copy", twin.sha256, twin.nbytes, twin.page)
     summary = save_inputs(con, [twin, copy], source="twins", parser_version=PARSER_VERSION)
-    assert summary.pages_new == 1
+    assert summary.pages_new == 1 and summary.inputs_duplicate == 1
     assert counts(con)["pages"] == 1 and counts(con)["page_sources"] == 2
 
 

@@ -38,6 +38,7 @@ class LoadSummary:
     pages_new: int = 0
     pages_replaced: int = 0
     pages_unchanged: int = 0
+    inputs_duplicate: int = 0  # files whose bytes another file of the load also has: stored once, linked
     inputs_rejected: int = 0
     sections_written: int = 0
     figures_written: int = 0
@@ -91,6 +92,7 @@ def _save(con, inputs, source, parser_version, flow_run_id) -> LoadSummary:
     summary.pages_new = len(to_write) - len(replaced)
     summary.pages_replaced = len(replaced)
     summary.pages_unchanged = len(unique) - len(to_write)
+    summary.inputs_duplicate = len(parsed) - len(unique)
 
     if replaced:
         for table in ("extracted_figures", "sections", "pages"):
@@ -139,10 +141,11 @@ def _save(con, inputs, source, parser_version, flow_run_id) -> LoadSummary:
     summary.rejected = [(i.source_url, i.reason_code, i.reason) for i in rejected]
     con.execute(
         """UPDATE loads SET finished_at = ?, inputs_seen = ?, pages_new = ?, pages_replaced = ?,
-               pages_unchanged = ?, inputs_rejected = ?, sections_written = ?, figures_written = ?
+               pages_unchanged = ?, inputs_duplicate = ?, inputs_rejected = ?, sections_written = ?,
+               figures_written = ?
            WHERE load_id = ?""",
         [datetime.now(timezone.utc).replace(tzinfo=None), summary.inputs_seen, summary.pages_new,
-         summary.pages_replaced, summary.pages_unchanged, summary.inputs_rejected,
+         summary.pages_replaced, summary.pages_unchanged, summary.inputs_duplicate, summary.inputs_rejected,
          summary.sections_written, summary.figures_written, load_id],
     )
     return summary

@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS loads (
     pages_new        INTEGER,            -- page contents never loaded before
     pages_replaced   INTEGER,            -- loaded before by another parser version, parsed again
     pages_unchanged  INTEGER,            -- same bytes, same parser version: nothing written
+    inputs_duplicate INTEGER,            -- files with the same bytes as another file of the load: linked
     inputs_rejected  INTEGER,
     sections_written INTEGER,
     figures_written  INTEGER
