@@ -90,6 +90,9 @@ def checks(page: Page) -> dict[str, bool]:
     result["sane/raw_text_in_sentence"] = all(clean(f.raw_text) in clean(f.sentence) for f in page.figures)
     result["sane/no_chrome_in_sections"] = not any(c in s.text for s in page.sections for c in CHROME)
     result["sane/percentiles_in_order"] = _percentiles_in_order(page)
+    # Every number parsed, and in range: shares are fractions, wages at least a dollar, counts not negative.
+    result["sane/values_parsed"] = all(f.value is not None for f in page.figures if f.unit != "category")
+    result["sane/values_plausible"] = all(_plausible(f) for f in page.figures if f.value is not None)
     if cls == "tabbed_quick_facts":
         for name, kind, measure in (("jobs", "employment", "jobs"), ("median_pay", "wage", "median")):
             agreed = _agree(page, kind, measure)
@@ -122,6 +125,16 @@ def _has_figure(page: Page, name: str) -> bool:
     if (kind, measure) == ("employment", "jobs"):
         return any(f.kind == kind and f.measure == measure and f.setting is None for f in page.figures)
     return any(f.kind == kind and f.measure == measure for f in page.figures)
+
+
+def _plausible(f) -> bool:
+    if f.unit == "fraction":
+        return 0 <= f.value <= 1
+    if f.unit == "usd":
+        return f.value >= 1
+    if f.unit in ("jobs", "programs", "schools") and f.measure != "change":
+        return f.value >= 0 and not (f.unit != "jobs" and 1900 <= f.value <= 2099)
+    return True
 
 
 def _percentiles_in_order(page: Page) -> bool:

@@ -67,6 +67,21 @@ def table_figures(table: Table, lead: str, ctx: Context) -> list[Figure]:
     return []
 
 
+_OR_MORE = re.compile(r"\s+or\s+(?:more|higher|greater)$", re.I)
+
+
+def cell_value(cell: str):
+    """A table cell's number and qualifier: '$239,200 or more' -> (239200, 'at_least'); '>166,400' ->
+    (166400, 'more_than'); '7%' -> (7, None). A cell that is no number gives (None, None)."""
+    text, qualifier = clean(cell).rstrip("%").strip(), None
+    if _OR_MORE.search(text):
+        text, qualifier = _OR_MORE.sub("", text), "at_least"
+    bound = _BOUND.match(text)
+    if bound:
+        text, qualifier = text[bound.end():], "more_than" if ">" in bound["sign"] or "gt" in bound["sign"] else "less_than"
+    return parse_number(text), qualifier
+
+
 def _row_sentence(table: Table, row: tuple[str, ...]) -> str:
     return "; ".join(f"{h}: {v}" if h else v for h, v in zip(table.header or ("",) * len(row), row) if v)
 
@@ -201,9 +216,10 @@ def _median_list(table: Table, lead: str, lead_sentence: str, per: str | None, c
         label, cell = clean(row[0]), clean(row[-1])
         # The row names an industry, or a specialty of the occupation: either way the row's title is the
         # figure's setting (as in a projections table), so that it is never taken for the whole occupation.
-        figures.append(ctx.figure("wage", "median", parse_number(cell), "usd", cell, f"{lead_sentence} {label}: {cell}",
+        value, qualifier = cell_value(cell)
+        figures.append(ctx.figure("wage", "median", value, "usd", cell, f"{lead_sentence} {label}: {cell}",
                                   period=period, ref_year=year or ctx.year, ref_month=month if year else ctx.month,
-                                  setting=label, source="table"))
+                                  qualifier=qualifier, setting=label, source="table"))
     return figures
 
 
@@ -221,9 +237,8 @@ def _wage_distribution(table: Table, columns: dict[int, str], lead: str, ctx: Co
             if i >= len(row) or not re.search(r"\d", row[i]):
                 continue
             cell = clean(row[i])
-            bound = _BOUND.match(cell)
-            qualifier = ("more_than" if ">" in bound["sign"] or "gt" in bound["sign"] else "less_than") if bound else None
-            figures.append(ctx.figure("wage", measure, parse_number(cell[bound.end():] if bound else cell), "usd", cell,
+            value, qualifier = cell_value(cell)
+            figures.append(ctx.figure("wage", measure, value, "usd", cell,
                                       f"{table.caption or lead} {label}: {_row_sentence(table, row)}",
                                       ref_year=year, ref_month=month, qualifier=qualifier, setting=label or None,
                                       source="table"))

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from parsers.numbers import fraction, parse_count_word, parse_number, percent_to_fraction, qualifier
+from parsers.tables import cell_value
 
 PARSE_NUMBER = {
     "2006-07 seed": [("159,000", Decimal("159000")), ("$25,590", Decimal("25590")), ("26,330", Decimal("26330"))],
@@ -48,3 +49,16 @@ def test_qualifier(words, expected):
 
 def test_percent_to_fraction():
     assert percent_to_fraction(Decimal("39")) == Decimal("0.39")
+
+
+CELL_VALUES = {
+    "2010-11 tables": [("$42,760", (Decimal("42760"), None)), ("26,210", (Decimal("26210"), None)),
+                       ("6%", (Decimal("6"), None)), (">166,400", (Decimal("166400"), "more_than")), ("-600", (Decimal("-600"), None))],
+    "current tables": [("$239,200 or more", (Decimal("239200"), "at_least")), ("28%", (Decimal("28"), None))],
+    "not numbers": [("Get data", (None, None)), ("\u2014", (None, None)), ("", (None, None))],
+}
+
+
+@pytest.mark.parametrize("cell,expected", [case for cases in CELL_VALUES.values() for case in cases])
+def test_cell_value(cell, expected):
+    assert cell_value(cell) == expected
