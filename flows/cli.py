@@ -25,10 +25,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ooh", description="Occupational Outlook Handbook pages into a DuckDB warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("ingest", help="parse a folder of handbook pages and load the warehouse (a Prefect flow)")
-    p.add_argument("--source", default=str(DEFAULT_SOURCE), help="folder of saved pages (default: the bundled fixtures)")
+    p = sub.add_parser("ingest", help="parse handbook pages and load the warehouse (a Prefect flow)")
+    p.add_argument("--source", default=str(DEFAULT_SOURCE),
+                   help="a folder of saved pages (default: the bundled fixtures), 'archive' (what 'ooh fetch' "
+                        "archived) or 'warc:FILE'")
     p.add_argument("--warehouse", default=str(settings.warehouse), help="DuckDB file (default: %(default)s)")
     p.add_argument("--batch-size", type=int, default=settings.batch_size, help="pages per parse task")
+
+    p = sub.add_parser("fetch", help="fetch pages into the archive, then parse and load them (a Prefect flow)")
+    p.add_argument("kind", choices=("live", "wayback"), help="live: the current handbook; wayback: a past edition")
+    p.add_argument("--edition", help="wayback: the edition, e.g. 2010-11")
+    p.add_argument("--contact", default=settings.contact,
+                   help="your e-mail address, sent in the User-Agent as BLS asks (default: $OOH_CONTACT)")
+    p.add_argument("--warehouse", default=str(settings.warehouse))
+    p.add_argument("--handbook-url", default=settings.handbook_url, help="default: %(default)s")
+    p.add_argument("--wayback-url", default=settings.wayback_url, help="default: %(default)s")
+    p.add_argument("--delay", type=float, help=f"seconds between requests to one host (default: {settings.delay:g})")
+    p.add_argument("--limit", type=int, help="fetch at most this many pages")
+    p.add_argument("--no-ingest", action="store_true", help="only fetch into the archive")
 
     p = sub.add_parser("parse", help="parse one page and show its sections and figures (no warehouse)")
     p.add_argument("file")
@@ -63,30 +77,43 @@ class UserError(Exception):
 
 
 def cmd_ingest(args, settings) -> int:
-    from flows.sources import SourceError, list_local_pages
-    from warehouse.db import WarehouseError
+    from flows.sources import SourceError, list_pages
+    from warehouse.db import WarehouseError, connect
 
-    from warehouse.db import connect
-
-    try:  # fail before starting Prefect on a wrong path or a warehouse another process holds
-        list_local_pages(args.source)
+    try:  # fail before starting Prefect on a wrong source or a warehouse another process holds
+        list_pages(args.source, args.warehouse, settings.archive_for(args.warehouse))
         connect(args.warehouse).close()
     except (SourceError, WarehouseError) as exc:
         raise UserError(str(exc)) from exc
     configure_prefect(settings)
     from flows.ingest import ingest  # Prefect reads its settings on import
 
-    state = ingest(args.source, args.warehouse, args.batch_size, return_state=True)
-    if state.is_failed():
-        try:
-            state.result()
-        except WarehouseError as exc:
-            raise UserError(str(exc)) from exc
-        except Exception as exc:
-            raise UserError(f"the ingest flow failed: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc
-    summary = state.result()
+    summary = _result(ingest(args.source, args.warehouse, args.batch_size, return_state=True), "ingest")
+    _print_load(summary, args.source, args.warehouse)
+    return 0
+
+
+def _result(state, name: str):
+    """A flow run's result, or its failure as one line."""
+    from flows.crawl import DiscoveryError
+    from flows.http import HardStop
+    from flows.sources import SourceError
+    from warehouse.db import WarehouseError
+
+    if not state.is_failed():
+        return state.result()
+    try:
+        state.result()
+    except (WarehouseError, SourceError, HardStop, DiscoveryError) as exc:
+        raise UserError(str(exc)) from exc
+    except Exception as exc:
+        raise UserError(f"the {name} flow failed: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc
+    raise UserError(f"the {name} flow failed")
+
+
+def _print_load(summary, source: str, warehouse: str) -> None:
     print(
-        f"Loaded {summary.inputs_seen} files from {args.source} into {args.warehouse} (load {summary.load_id}): "
+        f"Loaded {summary.inputs_seen} files from {source} into {warehouse} (load {summary.load_id}): "
         f"{summary.pages_new} new pages, {summary.pages_replaced} re-parsed, {summary.pages_unchanged} unchanged, "
         f"{summary.inputs_duplicate} duplicates of another file's bytes (stored once, linked), "
         f"{summary.inputs_rejected} rejected; {summary.sections_written} sections and "
@@ -94,6 +121,41 @@ def cmd_ingest(args, settings) -> int:
     )
     for source_url, code, reason in summary.rejected:
         print(f"  rejected {source_url}: {reason} [{code}]")
+
+
+def cmd_fetch(args, settings) -> int:
+    from collections import Counter
+
+    from warehouse.db import WarehouseError, connect
+
+    if not args.contact or "@" not in args.contact:
+        raise UserError("give a contact e-mail address (--contact or OOH_CONTACT): BLS asks automated clients "
+                        "to identify themselves with one")
+    if args.kind == "wayback" and not args.edition:
+        raise UserError("give the edition to backfill, e.g. --edition 2010-11")
+    try:
+        connect(args.warehouse).close()
+    except WarehouseError as exc:
+        raise UserError(str(exc)) from exc
+    configure_prefect(settings)
+    from flows.fetch import fetch
+
+    state = fetch(args.kind, args.warehouse, args.contact, edition=args.edition, handbook_url=args.handbook_url,
+                  wayback_url=args.wayback_url, delay=args.delay, limit=args.limit, then_ingest=not args.no_ingest,
+                  return_state=True)
+    summary = _result(state, "fetch")
+    print(f"Fetched {summary.source} into {settings.archive_for(args.warehouse)}: {summary.targets} pages found, "
+          f"{summary.fetched} fetched, {summary.unchanged} unchanged, {summary.skipped} archived already, "
+          f"{len(summary.failures)} failed.")
+    for reason, count in Counter(reason for *_, reason in summary.failures).most_common():
+        examples = [url for url, *_, r in summary.failures if r == reason][:3]
+        print(f"  {count} failed: {reason} (e.g. {', '.join(examples)})")
+    if summary.load is not None:
+        _print_load(summary.load, "the archive", args.warehouse)
+    if summary.stopped:
+        print(f"ooh fetch: stopped: {summary.stopped} What was archived before the stop is kept: "
+              f"'ooh ingest --source archive' loads it.", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -207,7 +269,7 @@ def _print_table(columns: list[str], rows: list) -> None:
     print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
 
-COMMANDS = {"ingest": cmd_ingest, "parse": cmd_parse, "query": cmd_query, "timeline": cmd_timeline,
+COMMANDS = {"ingest": cmd_ingest, "fetch": cmd_fetch, "parse": cmd_parse, "query": cmd_query, "timeline": cmd_timeline,
             "report": cmd_report}
 
 if __name__ == "__main__":

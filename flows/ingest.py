@@ -1,5 +1,7 @@
 """The ingest flow: list a source's pages, parse them in coarse batches, load the warehouse once.
 
+Sources never touch the network: a folder, a WARC file, or the archive that `ooh fetch` fills.
+
 Import this module only after flows.settings.configure_prefect() (the CLI does so).
 """
 from __future__ import annotations
@@ -13,7 +15,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.batch import read_inputs
 from flows.settings import load_settings
-from flows.sources import PageRef, list_local_pages
+from flows.sources import PageRef, list_pages
 from parsers import PARSER_VERSION
 from warehouse.db import connect
 from warehouse.load import Input, LoadSummary, save_inputs
@@ -40,9 +42,9 @@ def load_warehouse(inputs: list[Input], warehouse: str, source: str) -> LoadSumm
 
 @flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=_SETTINGS.workers), log_prints=True)
 def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size) -> LoadSummary:
-    """Parse every page of a directory and load them into the warehouse in one transaction."""
+    """Parse every page of a source ('archive', 'warc:FILE' or a folder) and load them in one transaction."""
     logger = get_run_logger()
-    refs = list_local_pages(source)
+    refs = list_pages(source, warehouse, load_settings().archive_for(warehouse))
     batches = [refs[i : i + batch_size] for i in range(0, len(refs), batch_size)]
     logger.info("%d files in %s, in %d batches of up to %d", len(refs), source, len(batches), batch_size)
     futures = [parse_batch.submit(batch, no, len(batches)) for no, batch in enumerate(batches, 1)]

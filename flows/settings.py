@@ -10,15 +10,31 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    data_dir: Path  # OOH_DATA_DIR: the warehouse file and Prefect's own state live here
+    data_dir: Path  # OOH_DATA_DIR: the warehouse file, the archive and Prefect's own state live here
     warehouse: Path  # OOH_WAREHOUSE
-    batch_size: int  # OOH_BATCH_SIZE: pages per parse task (tasks cost tens of ms each: keep them coarse)
+    batch_size: int  # OOH_BATCH_SIZE: pages per parse (or fetch) task (tasks cost tens of ms each: keep them coarse)
     workers: int  # OOH_WORKERS: parse tasks running at once
     prefect_startup_timeout: int  # OOH_PREFECT_STARTUP_TIMEOUT: seconds for Prefect's temporary server to start
+    # Fetching
+    contact: str  # OOH_CONTACT: e-mail address for the User-Agent (BLS asks automated clients for one)
+    handbook_url: str  # OOH_HANDBOOK_URL: the live handbook's site
+    wayback_url: str  # OOH_WAYBACK_URL: the Wayback Machine
+    delay: float  # OOH_DELAY: seconds between two requests to one host
+    cdx_delay: float  # OOH_CDX_DELAY: seconds between two Wayback CDX API requests
+    timeout: float  # OOH_TIMEOUT: seconds to connect and for each read
+    retries: int  # OOH_RETRIES: further attempts of a URL after a retryable answer
+    max_bytes: int  # OOH_MAX_BYTES: larger responses are refused
+    freshness_days: float  # OOH_FRESHNESS_DAYS: a live page archived more recently is not fetched again
 
     @property
     def prefect_home(self) -> Path:
         return self.data_dir / "prefect"
+
+    def archive_for(self, warehouse: str | Path) -> Path:
+        """The archive a warehouse indexes: data/archive for the default warehouse, else an 'archive'
+        folder beside the warehouse file, so that each warehouse's index matches its own files."""
+        warehouse = Path(warehouse).resolve()
+        return self.data_dir / "archive" if warehouse == self.warehouse.resolve() else warehouse.parent / "archive"
 
 
 DEFAULT_SOURCE = PROJECT_ROOT / "fixtures" / "pages"
@@ -33,6 +49,15 @@ def load_settings() -> Settings:
         workers=int(os.environ.get("OOH_WORKERS", "2")),
         # A first start on a new machine takes about 33 s, more than Prefect's default of 20 s.
         prefect_startup_timeout=int(os.environ.get("OOH_PREFECT_STARTUP_TIMEOUT", "90")),
+        contact=os.environ.get("OOH_CONTACT", ""),
+        handbook_url=os.environ.get("OOH_HANDBOOK_URL", "https://www.bls.gov"),
+        wayback_url=os.environ.get("OOH_WAYBACK_URL", "https://web.archive.org"),
+        delay=float(os.environ.get("OOH_DELAY", "1.0")),
+        cdx_delay=float(os.environ.get("OOH_CDX_DELAY", "2.0")),
+        timeout=float(os.environ.get("OOH_TIMEOUT", "30")),
+        retries=int(os.environ.get("OOH_RETRIES", "4")),
+        max_bytes=int(os.environ.get("OOH_MAX_BYTES", str(5_000_000))),
+        freshness_days=float(os.environ.get("OOH_FRESHNESS_DAYS", "7")),
     )
 
 

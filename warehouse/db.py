@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 SCHEMA_VERSION = "1"
 _HERE = Path(__file__).parent
@@ -43,3 +44,16 @@ def ensure_shape(con: duckdb.DuckDBPyConnection) -> None:
         "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?), ('duckdb_version', ?)",
         [SCHEMA_VERSION, duckdb.__version__],
     )
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, conflict: str | None = None) -> None:
+    """Bulk insert from an Arrow table (never row by row)."""
+    if rows.num_rows == 0:
+        return
+    con.register("_rows", rows)
+    try:
+        columns = ", ".join(rows.column_names)
+        on_conflict = f" ON CONFLICT {conflict}" if conflict else ""
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _rows{on_conflict}")
+    finally:
+        con.unregister("_rows")

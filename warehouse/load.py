@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from parsers import Page
+from warehouse.db import insert_rows
 
 _DECIMAL = pa.decimal128(18, 6)
 
@@ -98,17 +99,17 @@ def _save(con, inputs, source, parser_version, flow_run_id) -> LoadSummary:
         for table in ("extracted_figures", "sections", "pages"):
             con.execute(f"DELETE FROM {table} WHERE page_id IN (SELECT unnest(?))", [replaced])
     if to_write:
-        _insert(con, "editions", _editions(to_write, load_id), conflict="DO NOTHING")
-        _insert(con, "occupations", _occupations(to_write, load_id), conflict="DO NOTHING")
-        _insert(con, "pages", _pages(to_write, load_id))
+        insert_rows(con, "editions", _editions(to_write, load_id), conflict="DO NOTHING")
+        insert_rows(con, "occupations", _occupations(to_write, load_id), conflict="DO NOTHING")
+        insert_rows(con, "pages", _pages(to_write, load_id))
         sections = _sections(to_write, load_id)
         figures = _figures(to_write, load_id)
-        _insert(con, "sections", sections)
-        _insert(con, "extracted_figures", figures)
+        insert_rows(con, "sections", sections)
+        insert_rows(con, "extracted_figures", figures)
         summary.sections_written, summary.figures_written = sections.num_rows, figures.num_rows
     if parsed:
         # A source re-read with other bytes now points at them; the same bytes change nothing.
-        _insert(
+        insert_rows(
             con,
             "page_sources",
             pa.table({
@@ -120,7 +121,7 @@ def _save(con, inputs, source, parser_version, flow_run_id) -> LoadSummary:
             "WHERE page_sources.page_id <> excluded.page_id",
         )
     if rejected:
-        _insert(
+        insert_rows(
             con,
             "rejected_inputs",
             pa.table({
@@ -149,19 +150,6 @@ def _save(con, inputs, source, parser_version, flow_run_id) -> LoadSummary:
          summary.sections_written, summary.figures_written, load_id],
     )
     return summary
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, conflict: str | None = None) -> None:
-    """Bulk insert from an Arrow table (never row by row)."""
-    if rows.num_rows == 0:
-        return
-    con.register("_rows", rows)
-    try:
-        columns = ", ".join(rows.column_names)
-        on_conflict = f" ON CONFLICT {conflict}" if conflict else ""
-        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _rows{on_conflict}")
-    finally:
-        con.unregister("_rows")
 
 
 def _editions(items: list[Input], load_id: int) -> pa.Table:

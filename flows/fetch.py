@@ -1,0 +1,141 @@
+"""The fetch flow: find a source's pages, fetch what is missing or stale into the archive in coarse
+batches (each batch a task, retried as a whole on an infrastructure fault), then parse and load from
+the archive. Import only after flows.settings.configure_prefect() (the CLI does so)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.crawl import BatchResult, Crawl, DiscoveryError, Target
+from flows.http import HardStop
+from flows.ingest import ingest
+from flows.politeness import Politeness, host_of
+from flows.settings import Settings, load_settings
+from warehouse.archive_index import read_known, save_captures, save_run_end, save_run_start
+from warehouse.db import connect
+from warehouse.load import LoadSummary
+
+_SETTINGS = load_settings()
+
+
+@dataclass(slots=True)
+class FetchSummary:
+    run_id: str
+    source: str
+    targets: int = 0
+    fetched: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failures: list[tuple[str, int, int | None, str]] = field(default_factory=list)  # url, attempts, status, reason
+    stopped: str | None = None
+    load: LoadSummary | None = None
+
+
+def politeness_for(settings: Settings, contact: str, hosts: list[str], delay: float | None = None) -> Politeness:
+    return Politeness(
+        contact=contact, allowed_hosts=frozenset(hosts),
+        delay=settings.delay if delay is None else delay,
+        # an overridden delay scales the CDX API's stricter one alike
+        cdx_delay=settings.cdx_delay if delay is None else delay * settings.cdx_delay / settings.delay,
+        timeout=settings.timeout, retries=settings.retries, max_bytes=settings.max_bytes,
+        freshness_days=settings.freshness_days,
+    )
+
+
+def _retry_unless_refused(task, task_run, state) -> bool:
+    """Retry a batch after an infrastructure fault, never after a refusal (403) or a missing index."""
+    try:
+        state.result()
+    except (HardStop, DiscoveryError):
+        return False
+    except Exception:
+        return True
+    return False
+
+
+@task(name="discover-pages", cache_policy=NO_CACHE)
+def discover_pages(crawl: Crawl, kind: str, edition: str | None, handbook_url: str, wayback_url: str,
+                   warehouse: str) -> list[Target]:
+    con = connect(warehouse)
+    try:
+        known = read_known(con, crawl.discovery_urls(kind, handbook_url, wayback_url, edition))
+    finally:
+        con.close()
+    if kind == "live":
+        return crawl.discover_live(handbook_url, known)
+    return crawl.discover_wayback(wayback_url, edition, known)
+
+
+@task(name="fetch-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10,
+      retry_condition_fn=_retry_unless_refused)
+def fetch_batch(crawl: Crawl, targets: list[Target], known: dict, warehouse: str, run_id: str,
+                batch_no: int, batches: int) -> BatchResult:
+    result = crawl.fetch_batch(targets, known)
+    con = connect(warehouse)
+    try:
+        save_captures(con, result.captures, result.failures, run_id)
+    finally:
+        con.close()
+    get_run_logger().info("fetch batch %d/%d: %d fetched, %d unchanged, %d failed",
+                          batch_no, batches, result.fetched, result.unchanged, result.failed)
+    return result
+
+
+@flow(name="fetch")
+def fetch(kind: str, warehouse: str, contact: str, edition: str | None = None,
+          handbook_url: str = _SETTINGS.handbook_url, wayback_url: str = _SETTINGS.wayback_url,
+          delay: float | None = None, batch_size: int = _SETTINGS.batch_size, limit: int | None = None,
+          then_ingest: bool = True) -> FetchSummary:
+    """Fetch a source's pages into the archive ('live': the current handbook; 'wayback': an edition's
+    captures), then parse and load the archive."""
+    logger = get_run_logger()
+    settings = load_settings()
+    source = "live" if kind == "live" else f"wayback:{edition}"
+    run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    summary = FetchSummary(run_id, source)
+    politeness = politeness_for(settings, contact, [host_of(handbook_url), host_of(wayback_url)], delay)
+    crawl = Crawl(politeness, settings.archive_for(warehouse), run_id)
+    con = connect(warehouse)
+    save_run_start(con, run_id, source)
+    con.close()
+    try:
+        targets = discover_pages(crawl, kind, edition, handbook_url, wayback_url, warehouse)
+        if limit:
+            targets = targets[:limit]
+        con = connect(warehouse)
+        try:
+            save_captures(con, crawl.take_pending(), [], run_id)
+            known = read_known(con, [t.fetch_url for t in targets])
+        finally:
+            con.close()
+        todo, summary.skipped = crawl.still_wanted(targets, known)
+        summary.targets = len(targets)
+        batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
+        logger.info("%s: %d pages, %d archived already, %d to fetch in %d batches",
+                    source, len(targets), summary.skipped, len(todo), len(batches))
+        for no, batch in enumerate(batches, 1):
+            result = fetch_batch(crawl, batch, known, warehouse, run_id, no, len(batches))
+            summary.fetched += result.fetched
+            summary.unchanged += result.unchanged
+            summary.failures += [(f["url"], f["attempts"], f["last_status"], f["reason"]) for f in result.failures]
+    except HardStop as stop:  # a refusal ends the run as a result, not as a crash: what it archived stays
+        summary.stopped = str(stop)
+        logger.error("stopped: %s", stop)
+    finally:
+        crawl.close()
+        con = connect(warehouse)
+        try:
+            save_run_end(con, run_id, {"targets": summary.targets, "fetched": summary.fetched,
+                                       "unchanged": summary.unchanged, "skipped": summary.skipped,
+                                       "failed": len(summary.failures)}, summary.stopped)
+        finally:
+            con.close()
+    logger.info("%s: %d fetched, %d unchanged, %d archived already, %d failed",
+                source, summary.fetched, summary.unchanged, summary.skipped, len(summary.failures))
+    if then_ingest and not summary.stopped:
+        summary.load = ingest("archive", warehouse)
+    return summary
+

@@ -1,0 +1,32 @@
+"""The handbook's own index pages (the A-Z index): which occupation pages they link to. Pure: bytes in."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+_LINKS = etree.XPath("//a/@href")
+# Occupation pages: /ooh/<group>/<slug>.htm, on the handbook's host or relative.
+_OCCUPATION = re.compile(r"^/ooh/(?P<group>[a-z0-9-]+)/(?P<slug>[a-z0-9-]+)\.htm$")
+# Pages of that shape that are not occupations.
+NOT_OCCUPATIONS = frozenset({"about", "how-to-find-a-job"})
+NOT_OCCUPATION_SLUGS = frozenset({"home", "a-z-index", "occupation-finder"})
+HANDBOOK_HOSTS = frozenset({"www.bls.gov", "bls.gov", ""})
+
+
+def occupation_paths(data: bytes) -> list[str]:
+    """Paths of the occupation pages an index page links to, in page order, once each."""
+    root = etree.fromstring(data, etree.HTMLParser(encoding="utf-8"))
+    if root is None:
+        return []
+    paths: list[str] = []
+    for href in _LINKS(root):
+        parts = urlsplit(href.strip())
+        match = _OCCUPATION.match(parts.path)
+        if (not match or parts.netloc.lower() not in HANDBOOK_HOSTS or match["group"] in NOT_OCCUPATIONS
+                or match["slug"] in NOT_OCCUPATION_SLUGS):
+            continue
+        if parts.path not in paths:
+            paths.append(parts.path)
+    return paths

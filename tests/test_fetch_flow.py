@@ -1,0 +1,162 @@
+"""`ooh fetch` as users run it (a real Prefect flow, a real DuckDB file), against loopback stand-ins for
+bls.gov and the Wayback Machine serving the real corpus: a full live crawl of the current edition and a
+Wayback backfill of the 2010-11 edition, archived and loaded, re-runs that fetch nothing, a 403 that
+stops a run without losing what it archived, and the archive replayed offline."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from fake_sites import live_site, wayback_site
+from flows.gate import CORPUS
+from parsers.index_page import occupation_paths
+
+OOH = shutil.which("ooh", path=str(Path(sys.executable).parent))
+DELAY = 0.01
+JITTER = 0.5
+
+pytestmark = pytest.mark.skipif(not (CORPUS / "real").is_dir(), reason=f"no corpus at {CORPUS}: fetch flows not run")
+
+
+@pytest.fixture(scope="module")
+def sites():
+    live, wayback = live_site(CORPUS).start(), wayback_site(CORPUS).start()
+    yield live, wayback
+    live.stop()
+    wayback.stop()
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "OOH_"))}
+    environ["OOH_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    return environ
+
+
+def ooh(env, *args, warehouse: Path, sites=None, extra_env=None):
+    command = [OOH, *args, "--warehouse", str(warehouse)]
+    if sites:
+        live, wayback = sites
+        command += ["--handbook-url", live.url, "--wayback-url", wayback.url, "--contact", "tests@example.org",
+                    "--delay", str(DELAY)]
+    return subprocess.run(command, env={**env, **(extra_env or {})}, capture_output=True, text=True, timeout=600,
+                          stdin=subprocess.DEVNULL)
+
+
+def query(warehouse: Path, sql: str):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def min_gap(site, path_prefix: str = "") -> float:
+    times = [t for t, path, _ in site.requests() if path.startswith(path_prefix)]
+    return min(b - a for a, b in zip(times, times[1:]))
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    return tmp_path_factory.mktemp("wh") / "ooh.duckdb"
+
+
+@pytest.fixture(scope="module")
+def live_crawl(sites, env, warehouse):
+    return ooh(env, "fetch", "live", warehouse=warehouse, sites=sites)
+
+
+def test_a_live_crawl_archives_and_loads_every_current_page(live_crawl, sites, warehouse):
+    out = live_crawl.stdout + live_crawl.stderr
+    assert live_crawl.returncode == 0, out
+    assert "Traceback" not in out
+    assert "342 pages found, 342 fetched, 0 unchanged, 0 archived already, 0 failed" in live_crawl.stdout
+    assert "342 new pages" in live_crawl.stdout and "0 rejected" in live_crawl.stdout
+    assert query(warehouse, "SELECT count(*) FROM captures WHERE source_kind = 'live' AND status = 200") == [(342,)]
+    assert query(warehouse, "SELECT count(*) FROM current_pages WHERE layout = 'tabbed'") == [(342,)]
+    archive = warehouse.parent / "archive"
+    assert list(archive.glob("ooh-*.warc.gz"))
+
+
+def test_the_live_crawl_kept_its_pace(live_crawl, sites):
+    live, _ = sites
+    assert len(live.requests()) == 342 + 2  # robots.txt, the A-Z index, the pages: nothing twice
+    assert min_gap(live) >= DELAY * (1 - JITTER / 2) - 0.002
+
+
+def test_running_the_live_crawl_again_fetches_nothing(live_crawl, sites, env, warehouse):
+    live, _ = sites
+    before = len(live.requests())
+    again = ooh(env, "fetch", "live", warehouse=warehouse, sites=sites)
+    assert again.returncode == 0, again.stderr
+    assert "0 fetched, 0 unchanged, 342 archived already, 0 failed" in again.stdout
+    assert len(live.requests()) == before  # not even the index: it is fresh in the archive
+
+
+@pytest.fixture(scope="module")
+def backfill(live_crawl, sites, env, warehouse):
+    return ooh(env, "fetch", "wayback", "--edition", "2010-11", warehouse=warehouse, sites=sites)
+
+
+def test_a_wayback_backfill_archives_and_loads_the_2010_11_edition(backfill, sites, warehouse):
+    _, wayback = sites
+    result = backfill
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "324 pages found, 324 fetched, 0 unchanged, 0 archived already, 0 failed" in result.stdout
+    assert query(warehouse, "SELECT count(*) FROM captures WHERE source_kind = 'wayback' AND status = 200") == [(324,)]
+    assert query(warehouse, "SELECT count(*) FROM current_pages WHERE layout = 'ocos'") == [(289,)]  # 27 groups of twins
+    assert query(warehouse, "SELECT count(*) FROM page_sources ps JOIN pages p USING (page_id) WHERE p.layout = 'ocos'") == [(323,)]
+    rejected = query(warehouse, "SELECT source_url, reason_code FROM rejected_inputs")
+    assert [(url.rsplit("/", 1)[-1], code) for url, code in rejected] == [("ocos069.htm", "landing_page")]
+    cdx = [t for t, path, _ in wayback.requests() if path.startswith("/cdx/")]
+    assert len(cdx) == 1
+    assert min_gap(wayback) >= DELAY * (1 - JITTER / 2) - 0.002
+    urls = query(warehouse, "SELECT DISTINCT source_url FROM figures WHERE edition = '2010-11' LIMIT 3")
+    assert all("/web/20100601120000/http://www.bls.gov/oco/ocos" in url for (url,) in urls)
+
+
+def test_running_the_backfill_again_fetches_nothing(backfill, sites, env, warehouse):
+    _, wayback = sites
+    before = len(wayback.requests())
+    again = ooh(env, "fetch", "wayback", "--edition", "2010-11", warehouse=warehouse, sites=sites)
+    assert again.returncode == 0, again.stderr
+    assert "0 fetched, 0 unchanged, 324 archived already, 0 failed" in again.stdout
+    assert len(wayback.requests()) == before
+
+
+def test_the_archive_replays_offline(live_crawl, env, warehouse, tmp_path):
+    other = tmp_path / "replay.duckdb"
+    shutil.copytree(warehouse.parent / "archive", tmp_path / "archive")
+    shutil.copy(warehouse, other)
+    con = duckdb.connect(str(other))
+    con.execute("DELETE FROM extracted_figures; DELETE FROM sections; DELETE FROM page_sources; DELETE FROM pages")
+    con.close()
+    result = ooh(env, "ingest", "--source", "archive", warehouse=other)  # no sites: nothing to fetch from
+    assert result.returncode == 0, result.stderr
+    assert query(other, "SELECT count(*) FROM current_pages") == query(warehouse, "SELECT count(*) FROM current_pages")
+    warc = next((tmp_path / "archive").glob("ooh-*.warc.gz"))
+    fresh = tmp_path / "from-warc.duckdb"
+    result = ooh(env, "ingest", "--source", f"warc:{warc}", warehouse=fresh)
+    assert result.returncode == 0, result.stderr
+    assert query(fresh, "SELECT count(*) FROM current_pages")[0][0] > 0
+
+
+def test_a_403_stops_the_run_and_keeps_what_it_archived(sites, env, tmp_path):
+    live, _ = sites
+    warehouse = tmp_path / "stopped.duckdb"
+    victim = occupation_paths(live.pages["/ooh/a-z-index.htm"])[60]  # in the second batch of 50
+    live.fault(victim, "403")
+    result = ooh(env, "fetch", "live", warehouse=warehouse, sites=sites, extra_env={"OOH_BATCH_SIZE": "50"})
+    assert result.returncode == 2
+    message = [line for line in result.stderr.splitlines() if line.startswith("ooh fetch:")]
+    assert len(message) == 1 and "403 Forbidden" in message[0] and "ooh ingest --source archive" in message[0]
+    assert "Traceback" not in result.stderr
+    assert "50 fetched" in result.stdout
+    assert query(warehouse, "SELECT count(*) FROM captures WHERE source_kind = 'live'") == [(50,)]
+    assert query(warehouse, "SELECT stopped IS NOT NULL FROM fetch_runs") == [(True,)]
+    loaded = ooh(env, "ingest", "--source", "archive", warehouse=warehouse)
+    assert loaded.returncode == 0 and "50 new pages" in loaded.stdout
