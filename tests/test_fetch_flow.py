@@ -148,15 +148,20 @@ def test_the_archive_replays_offline(live_crawl, env, warehouse, tmp_path):
 def test_a_403_stops_the_run_and_keeps_what_it_archived(sites, env, tmp_path):
     live, _ = sites
     warehouse = tmp_path / "stopped.duckdb"
-    victim = occupation_paths(live.pages["/ooh/a-z-index.htm"])[60]  # in the second batch of 50
+    order = occupation_paths(live.pages["/ooh/a-z-index.htm"])
+    failing, victim = order[10], order[60]  # in the first batch of 50, and in the second
+    live.fault(failing, "503", "503")
     live.fault(victim, "403")
-    result = ooh(env, "fetch", "live", warehouse=warehouse, sites=sites, extra_env={"OOH_BATCH_SIZE": "50"})
+    result = ooh(env, "fetch", "live", warehouse=warehouse, sites=sites,
+                 extra_env={"OOH_BATCH_SIZE": "50", "OOH_RETRIES": "1"})
     assert result.returncode == 2
     message = [line for line in result.stderr.splitlines() if line.startswith("ooh fetch:")]
     assert len(message) == 1 and "403 Forbidden" in message[0] and "ooh ingest --source archive" in message[0]
     assert "Traceback" not in result.stderr
-    assert "50 fetched" in result.stdout
-    assert query(warehouse, "SELECT count(*) FROM captures WHERE source_kind = 'live'") == [(50,)]
+    assert "49 fetched" in result.stdout and "1 failed: HTTP 503 (after 2 attempts)" in result.stdout
+    assert query(warehouse, "SELECT count(*) FROM captures WHERE source_kind = 'live'") == [(49,)]
+    assert query(warehouse, "SELECT url, attempts, last_status, reason FROM fetch_failures") == [
+        (live.url + failing, 2, 503, "HTTP 503 (after 2 attempts)")]
     assert query(warehouse, "SELECT stopped IS NOT NULL FROM fetch_runs") == [(True,)]
     loaded = ooh(env, "ingest", "--source", "archive", warehouse=warehouse)
-    assert loaded.returncode == 0 and "50 new pages" in loaded.stdout
+    assert loaded.returncode == 0 and "49 new pages" in loaded.stdout
