@@ -317,7 +317,8 @@ def employed_share(m: re.Match, sentence: str, ctx: Context) -> list[Figure]:
 
 # --- wages -------------------------------------------------------------------------------------------
 MEDIAN = re.compile(
-    rf"\bmedian\s+(?:(?:total|net|cash)\s+)?(?:(?P<per>annual|yearly|hourly|weekly)\s+)?(?:(?:total|net|cash)\s+)?"
+    # "medial" too: the 2010-11 Grounds Maintenance Workers page misspells one median so
+    rf"\bmedia[nl]\s+(?:(?:total|net|cash)\s+)?(?:(?P<per>annual|yearly|hourly|weekly)\s+)?(?:(?:total|net|cash)\s+)?"
     rf"(?:wage-and-salary\s+)?(?:wages?|earnings|salar(?:y|ies)|compensation|incomes?)\b"
     rf"(?P<mid>[^$.;]{{0,200}})(?P<money>{MONEY})(?=(?P<after>[^.;$]{{0,60}}))"
     # "Staff-level graphic designers earned a median of $45,000."
@@ -372,7 +373,11 @@ def median(m: re.Match, sentence: str, ctx: Context) -> list[Figure]:
     period = _period(m["per"], after, ctx)
     place = _IN_INDUSTRY.search(mid) if _OF_WHOM_START.search(mid) else _IN_PLACE.match(mid)
     setting = clean(place["place"]) if place else None
-    subject = None if setting else (_subject(mid) or _subject_before(sentence, m.start()))
+    # Of the workers it names ("of tellers"), or that the clause before names ("physicians practicing
+    # primary care had ..."), else of those the last median was of ("Median hourly wages were $14.48 in
+    # performing arts companies" after "Median hourly wages of actors were ...").
+    stated = _subject(mid) if _OF_WHOM_START.search(mid) else None
+    subject = stated or _subject_before(sentence, m.start()) or ctx.subject
     ctx.year, ctx.month, ctx.period, ctx.subject = year or ctx.year, month if year else ctx.month, period, subject
     listed = [x for x in _MONEY_IN.finditer(sentence, m.start("money") if m["money"] else m.start("money2"))
               if not _DATE.match(x["setting"])]
@@ -518,7 +523,7 @@ RULES: tuple[Rule, ...] = (
     (("percent",), LARGEST_EMPLOYER, largest_employer, _EMPLOYMENT_SECTIONS),
     (("employed",), EMPLOYED_SHARE, employed_share, _EMPLOYMENT_SECTIONS),
     (("\u2014",), DASH_LIST, dash_list, _EMPLOYMENT_SECTIONS),
-    (("median",), MEDIAN, median, _PAY_SECTIONS),
+    (("median", "medial"), MEDIAN, median, _PAY_SECTIONS),
     (("middle 50", "middle half"), MIDDLE_50, middle_50, _PAY_SECTIONS),
     (("lowest",), LOWEST_10, lowest_10, _PAY_SECTIONS),
     (("10 percent",), HIGHEST_10, highest_10, _PAY_SECTIONS),
