@@ -1,0 +1,21 @@
+"""save_quality_checks: run the data quality checks (warehouse/checks/*.sql, one query each, returning
+the rows that fail) over the pages the warehouse holds now, and store the findings with the load."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+
+CHECKS = tuple(sorted((Path(__file__).parent / "checks").glob("*.sql")))
+
+
+def save_quality_checks(con: duckdb.DuckDBPyConnection, load_id: int) -> Counter:
+    """Findings per check; every check appears, with 0 when it found nothing."""
+    for path in CHECKS:
+        con.execute(f"INSERT INTO quality_violations SELECT ? AS load_id, * FROM ({path.read_text()})", [load_id])
+    found = Counter({path.stem: 0 for path in CHECKS})
+    found.update(dict(con.execute(
+        "SELECT check_name, count(*) FROM quality_violations WHERE load_id = ? GROUP BY check_name", [load_id]).fetchall()))
+    con.execute("UPDATE loads SET quality_violations = ? WHERE load_id = ?", [sum(found.values()), load_id])
+    return found
