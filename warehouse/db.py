@@ -1,18 +1,28 @@
 """Open the warehouse file and keep its shape: the .sql files of schema/ then views/, in name order."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+from warehouse.contract import CONTRACT_DIR, apply_comments
+from warehouse.errors import WarehouseError
+from warehouse.reference import REFERENCE_DIR, ensure_reference
+
 _HERE = Path(__file__).parent
-SQL_FILES = (*sorted((_HERE / "schema").glob("*.sql")), *sorted((_HERE / "views").glob("*.sql")))
-
-
-class WarehouseError(Exception):
-    """A warehouse problem with a one-line reason for the user."""
+SCHEMA_FILES = tuple(sorted((_HERE / "schema").glob("*.sql")))
+VIEW_FILES = tuple(sorted((_HERE / "views").glob("*.sql")))
+# The schema's version is the number of its last file (schema/005_... -> 5); files are applied in order and
+# each is idempotent, so opening an older warehouse brings it up to date.
+SCHEMA_VERSION = int(SCHEMA_FILES[-1].name.split("_", 1)[0])
+# What the warehouse's shape is made of: schema, views, contract, reference data (and link overrides).
+# A warehouse that records another fingerprint is brought up to date (warehouse/publish.py: prepare).
+SHAPE_SHA256 = hashlib.sha256(b"".join(
+    p.name.encode() + p.read_bytes()
+    for p in (*SCHEMA_FILES, *VIEW_FILES, *sorted(CONTRACT_DIR.glob("*.csv")), *sorted(REFERENCE_DIR.glob("*.csv")))
+)).hexdigest()
 
 
 def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -23,6 +33,10 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.SerializationException as exc:
+        raise WarehouseError(f"{path} was written by another DuckDB version than {duckdb.__version__} "
+                             f"({str(exc).splitlines()[0]}): use the ooh-warehouse release that wrote it, or "
+                             "ingest again into a new file") from exc
     except duckdb.IOException as exc:
         message = str(exc).splitlines()[0]
         if "lock" in message.lower():
@@ -37,13 +51,42 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
 
 
 def ensure_shape(con: duckdb.DuckDBPyConnection) -> None:
-    """Create what is missing; idempotent, so every writer runs it."""
-    for sql_file in SQL_FILES:
+    """Create what is missing and migrate what is older; idempotent, so every writer runs it. A warehouse
+    of a newer schema than this code knows is refused, never changed."""
+    checked_schema_version(con)
+    for sql_file in SCHEMA_FILES:
         con.execute(sql_file.read_text())
+    ensure_reference(con)  # the views read the reference tables
+    for sql_file in VIEW_FILES:
+        con.execute(sql_file.read_text())
+    apply_comments(con)
     con.execute(
-        "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?), ('duckdb_version', ?)",
-        [SCHEMA_VERSION, duckdb.__version__],
+        "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?), ('duckdb_version', ?), ('shape_sha256', ?)",
+        [str(SCHEMA_VERSION), duckdb.__version__, SHAPE_SHA256],
     )
+
+
+def checked_schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The warehouse's schema version (None for a new file); refuses one newer than this code."""
+    found = stored_schema_version(con)
+    if found is not None and found > SCHEMA_VERSION:
+        raise WarehouseError(f"this warehouse has schema version {found}, newer than this ooh-warehouse knows "
+                             f"({SCHEMA_VERSION}): upgrade ooh-warehouse; the file was not changed")
+    return found
+
+
+def stored_schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    value = schema_info(con, "schema_version")
+    return int(value) if value and value.isdigit() else None
+
+
+def schema_info(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_info'").fetchone()[0]
+    if not exists:
+        return None
+    row = con.execute("SELECT value FROM schema_info WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, conflict: str | None = None) -> None:

@@ -44,6 +44,7 @@ class LoadSummary:
     sections_written: int = 0
     figures_written: int = 0
     rejected: list[tuple[str, str, str]] = field(default_factory=list)  # source_url, code, reason
+    quality: dict[str, int] = field(default_factory=dict)  # data quality check -> findings after this load
 
 
 def occupation_id(edition: str, title: str) -> str:

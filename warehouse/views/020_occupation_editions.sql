@@ -27,11 +27,12 @@ final AS (
         p.title                          AS occupation_title,
         p.soc_code,
         p.source_url,
-        h.jobs,                          -- jobs (count)
+        p.page_id,
+        CAST(h.jobs AS BIGINT)                             AS jobs,
         h.jobs_year,
-        h.median_annual_wage,            -- US dollars a year, nominal
-        h.median_annual_wage_qualifier,  -- at_least where the page gives only a floor
-        h.median_hourly_wage,            -- US dollars an hour, nominal
+        CAST(h.median_annual_wage AS DECIMAL(18, 2))       AS median_annual_wage,  -- US dollars a year, nominal
+        h.median_annual_wage_qualifier,                    -- at_least where the page gives only a floor
+        CAST(h.median_hourly_wage AS DECIMAL(18, 2))       AS median_hourly_wage,  -- US dollars an hour, nominal
         h.wage_year,
         h.outlook_category
     FROM current_pages AS p
