@@ -10,13 +10,25 @@ from decimal import Decimal
 from pathlib import Path
 
 from flows.settings import DEFAULT_SOURCE, configure_prefect, load_settings
+from warehouse.errors import WarehouseError
 
+# The occupations any of whose titles, in any edition, contain the words asked for; each across editions.
 TIMELINE_SQL = """
-SELECT occupation_title, edition, base_year, soc_code, jobs, jobs_year, median_annual_wage,
-       median_annual_wage_qualifier AS wage_qualifier, median_hourly_wage, wage_year
-FROM occupation_editions
-WHERE occupation_title ILIKE '%' || ? || '%'
-ORDER BY base_year, occupation_title
+SELECT occupation, edition, occupation_title AS title, array_to_string(soc_codes, ', ') AS soc, jobs,
+       median_annual_equivalent AS median_annual_wage,
+       CASE median_annual_equivalent_basis WHEN 'hourly_x_2080' THEN 'hourly x 2080' END AS basis,
+       median_annual_equivalent_constant AS "in {year} dollars", wage_year, projection_change_percent AS "change %",
+       projection_period, outlook_category AS outlook
+FROM occupation_timeline_in_dollars_of(?)
+WHERE occupation_key IN (SELECT occupation_key FROM occupation_timeline WHERE occupation_title ILIKE '%' || ? || '%')
+ORDER BY occupation, base_year
+"""
+
+LINEAGE_SQL = """
+SELECT DISTINCT occupation, edition, soc_lineage
+FROM occupation_timeline
+WHERE occupation_key IN (SELECT occupation_key FROM occupation_timeline WHERE occupation_title ILIKE '%' || ? || '%')
+ORDER BY occupation, edition
 """
 
 
@@ -48,13 +60,30 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print the parsed page as JSON")
 
-    p = sub.add_parser("query", help="run read-only SQL on the warehouse")
+    p = sub.add_parser("query", help="run read-only SQL on the warehouse (the marts: warehouse/DATA_DICTIONARY.md)")
     p.add_argument("sql")
     p.add_argument("--warehouse", default=str(settings.warehouse))
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table")
+    p.add_argument("--output", help="write to this file instead of the screen (required for parquet)")
 
-    p = sub.add_parser("timeline", help="an occupation's jobs and median wage in every edition loaded")
-    p.add_argument("title", help="part of the occupation title, e.g. 'medical records'")
+    p = sub.add_parser("timeline", help="an occupation across editions: jobs, median wage in nominal and constant dollars")
+    p.add_argument("title", help="part of an occupation title in any edition, e.g. 'medical records'")
+    p.add_argument("--dollars-of", type=int, default=2024, help="the year of the constant dollars (default: %(default)s)")
+    p.add_argument("--warehouse", default=str(settings.warehouse))
+
+    p = sub.add_parser("links", help="how the occupations of one edition link to those of an older one, and which do not")
+    p.add_argument("--newer", help="edition, e.g. 2024-34 (default: the latest loaded)")
+    p.add_argument("--older", help="edition, e.g. 2010-11 (default: the one before --newer)")
+    p.add_argument("--warehouse", default=str(settings.warehouse))
+
+    p = sub.add_parser("export", help="write the marts as Parquet files, partitioned by edition, for BI tools")
+    p.add_argument("directory")
+    p.add_argument("--warehouse", default=str(settings.warehouse))
+
+    p = sub.add_parser("upgrade", help="bring a warehouse made by an older ooh-warehouse up to this version's schema and views")
+    p.add_argument("--warehouse", default=str(settings.warehouse))
+
+    p = sub.add_parser("rollback", help="put the warehouse's previous version back (the current one becomes the previous)")
     p.add_argument("--warehouse", default=str(settings.warehouse))
 
     p = sub.add_parser("report", help="coverage of sections and figures per page class, against the gate's floors")
@@ -64,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args, settings)
-    except UserError as exc:
+    except (UserError, WarehouseError) as exc:
         print(f"ooh {args.command}: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like
@@ -78,11 +107,11 @@ class UserError(Exception):
 
 def cmd_ingest(args, settings) -> int:
     from flows.sources import SourceError, list_pages
-    from warehouse.db import WarehouseError, connect
+    from warehouse.publish import prepare
 
     try:  # fail before starting Prefect on a wrong source or a warehouse another process holds
         list_pages(args.source, args.warehouse, settings.archive_for(args.warehouse))
-        connect(args.warehouse).close()
+        prepare(args.warehouse)
     except (SourceError, WarehouseError) as exc:
         raise UserError(str(exc)) from exc
     configure_prefect(settings)
@@ -98,7 +127,6 @@ def _result(state, name: str):
     from flows.crawl import DiscoveryError
     from flows.http import HardStop
     from flows.sources import SourceError
-    from warehouse.db import WarehouseError
 
     if not state.is_failed():
         return state.result()
@@ -121,22 +149,26 @@ def _print_load(summary, source: str, warehouse: str) -> None:
     )
     for source_url, code, reason in summary.rejected:
         print(f"  rejected {source_url}: {reason} [{code}]")
+    findings = sum(summary.quality.values())
+    if findings:
+        print(f"Data quality: {findings} findings ("
+              + ", ".join(f"{name}: {count}" for name, count in summary.quality.items() if count)
+              + "); list them with: ooh query \"SELECT * FROM quality_report\"")
+    else:
+        print(f"Data quality: all {len(summary.quality)} checks pass.")
 
 
 def cmd_fetch(args, settings) -> int:
     from collections import Counter
 
-    from warehouse.db import WarehouseError, connect
+    from warehouse.publish import prepare
 
     if not args.contact or "@" not in args.contact:
         raise UserError("give a contact e-mail address (--contact or OOH_CONTACT): BLS asks automated clients "
                         "to identify themselves with one")
     if args.kind == "wayback" and not args.edition:
         raise UserError("give the edition to backfill, e.g. --edition 2010-11")
-    try:
-        connect(args.warehouse).close()
-    except WarehouseError as exc:
-        raise UserError(str(exc)) from exc
+    prepare(args.warehouse)
     configure_prefect(settings)
     from flows.fetch import fetch
 
@@ -187,35 +219,106 @@ def cmd_parse(args, settings) -> int:
 
 
 def cmd_query(args, settings) -> int:
-    from warehouse.db import WarehouseError
-    from warehouse.query import read_query
+    from warehouse.query import read_query, write_query_parquet
 
+    if args.format == "parquet":
+        if not args.output:
+            raise UserError("give --output FILE for Parquet")
+        rows = write_query_parquet(args.warehouse, args.sql, args.output)
+        print(f"wrote {rows} rows to {args.output}", file=sys.stderr)
+        return 0
+    columns, rows = read_query(args.warehouse, args.sql)
+    out = open(args.output, "w", newline="") if args.output else sys.stdout
     try:
-        columns, rows = read_query(args.warehouse, args.sql)
-    except WarehouseError as exc:
-        raise UserError(str(exc)) from exc
-    if args.format == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif args.format == "json":
-        print(json.dumps([dict(zip(columns, row)) for row in rows], default=str, indent=2))
-    else:
-        _print_table(columns, [[_show(v) for v in row] for row in rows])
+        if args.format == "csv":
+            writer = csv.writer(out)
+            writer.writerow(columns)
+            writer.writerows(rows)
+        elif args.format == "json":
+            out.write(json.dumps([dict(zip(columns, row)) for row in rows], default=_json_value, indent=2) + "\n")
+        else:
+            _print_table(columns, [[_show(v) for v in row] for row in rows], out)
+    finally:
+        if args.output:
+            out.close()
     return 0
 
 
+def _json_value(value):
+    """Numbers stay numbers (DuckDB's DECIMAL arrives as Decimal); dates and the rest become text."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return str(value)
+
+
 def cmd_timeline(args, settings) -> int:
-    from warehouse.db import WarehouseError
     from warehouse.query import read_query
 
-    try:
-        columns, rows = read_query(args.warehouse, TIMELINE_SQL, [args.title])
-    except WarehouseError as exc:
-        raise UserError(str(exc)) from exc
+    columns, rows = read_query(args.warehouse, TIMELINE_SQL.replace("{year}", str(args.dollars_of)),
+                               [args.dollars_of, args.title])
+    _, lineage = read_query(args.warehouse, LINEAGE_SQL, [args.title])
     if not rows:
         raise UserError(f"no occupation title contains '{args.title}' in {args.warehouse}")
     _print_table(columns, [[_show(v) for v in row] for row in rows])
+    print("\nSOC codes along the way:")
+    for occupation, edition, soc in lineage:
+        print(f"  {occupation}, {edition}: {soc or 'no SOC code stated'}")
+    if any(row[6] for row in rows):
+        print("'hourly x 2080': the page states only an hourly median; the annual figure is derived from it.")
+    return 0
+
+
+def cmd_links(args, settings) -> int:
+    from warehouse.db import connect
+    from warehouse.identity import link_report
+
+    con = connect(args.warehouse, read_only=True)
+    try:
+        editions = [row[0] for row in con.execute("SELECT edition FROM editions ORDER BY base_year").fetchall()]
+        newer = args.newer or (editions[-1] if editions else None)
+        if newer not in editions:
+            raise UserError(f"edition {newer} is not in {args.warehouse} (it has: {', '.join(editions) or 'none'})")
+        older = args.older or (editions[editions.index(newer) - 1] if editions.index(newer) > 0 else None)
+        if older not in editions:
+            raise UserError(f"no older edition to link {newer} to in {args.warehouse} (it has: {', '.join(editions)})")
+        linked, total, unlinked = link_report(con, older, newer)
+    finally:
+        con.close()
+    print(f"{linked} of {total} occupations of the {newer} edition ({100 * linked / max(total, 1):.1f}%) link to "
+          f"an occupation of the {older} edition{'; these do not:' if unlinked else '.'}")
+    for title, reason in unlinked:
+        print(f"  {title}: {reason}")
+    return 0
+
+
+def cmd_export(args, settings) -> int:
+    from warehouse.query import export_marts
+
+    written = export_marts(args.warehouse, args.directory)
+    print(f"Exported {len(written)} marts from {args.warehouse} to {Path(args.directory).resolve()} "
+          "(manifest.json describes them):")
+    _print_table(["mart", "rows", "files"], [(name, f"{rows:,}", where) for name, rows, where in written])
+    return 0
+
+
+def cmd_upgrade(args, settings) -> int:
+    from warehouse.db import SCHEMA_VERSION
+    from warehouse.publish import prepare
+
+    if not Path(args.warehouse).exists():
+        raise UserError(f"no warehouse at {args.warehouse}")
+    changed = prepare(args.warehouse)
+    print(f"{args.warehouse} {'is now' if changed else 'was already'} at schema version {SCHEMA_VERSION} with this "
+          f"version's views{'; the version before is kept for ooh rollback' if changed else ''}.")
+    return 0
+
+
+def cmd_rollback(args, settings) -> int:
+    from warehouse.publish import publish_rollback
+
+    publish_rollback(args.warehouse)
+    print(f"{args.warehouse} is its previous version again; the version it replaced is kept as "
+          f"{args.warehouse}.prev ('ooh rollback' again undoes this).")
     return 0
 
 
@@ -253,24 +356,27 @@ def cmd_report(args, settings) -> int:
 def _show(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10000:  # counts; years stay bare
+        return f"{value:,}"
     if isinstance(value, Decimal):
         value = value.normalize()
         return f"{value:,f}" if abs(value) >= 1000 else f"{value:f}"
     return str(value)
 
 
-def _print_table(columns: list[str], rows: list) -> None:
+def _print_table(columns: list[str], rows: list, out=None) -> None:
+    out = out or sys.stdout
     cells = [[str(c) for c in columns], *[[str(c) for c in row] for row in rows]]
     widths = [min(60, max(len(row[i]) for row in cells)) for i in range(len(columns))]
     for n, row in enumerate(cells):
-        print("  ".join(cell[:60].ljust(width) for cell, width in zip(row, widths)).rstrip())
+        print("  ".join(cell[:60].ljust(width) for cell, width in zip(row, widths)).rstrip(), file=out)
         if n == 0:
-            print("  ".join("-" * width for width in widths).rstrip())
-    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+            print("  ".join("-" * width for width in widths).rstrip(), file=out)
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=out)
 
 
 COMMANDS = {"ingest": cmd_ingest, "fetch": cmd_fetch, "parse": cmd_parse, "query": cmd_query, "timeline": cmd_timeline,
-            "report": cmd_report}
+            "links": cmd_links, "export": cmd_export, "upgrade": cmd_upgrade, "rollback": cmd_rollback, "report": cmd_report}
 
 if __name__ == "__main__":
     sys.exit(main())

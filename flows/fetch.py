@@ -16,6 +16,7 @@ from flows.politeness import Politeness, host_of
 from flows.settings import Settings, load_settings
 from warehouse.archive_index import read_known, save_captures, save_run_end, save_run_start
 from warehouse.db import connect
+from warehouse.publish import publishing
 from warehouse.load import LoadSummary
 
 _SETTINGS = load_settings()
@@ -59,7 +60,7 @@ def _retry_unless_refused(task, task_run, state) -> bool:
 @task(name="discover-pages", cache_policy=NO_CACHE)
 def discover_pages(crawl: Crawl, kind: str, edition: str | None, handbook_url: str, wayback_url: str,
                    warehouse: str) -> list[Target]:
-    con = connect(warehouse)
+    con = connect(warehouse, read_only=True)
     try:
         known = read_known(con, crawl.discovery_urls(kind, handbook_url, wayback_url, edition))
     finally:
@@ -74,11 +75,8 @@ def discover_pages(crawl: Crawl, kind: str, edition: str | None, handbook_url: s
 def fetch_batch(crawl: Crawl, targets: list[Target], known: dict, warehouse: str, run_id: str,
                 batch_no: int, batches: int) -> BatchResult:
     result = crawl.fetch_batch(targets, known)
-    con = connect(warehouse)
-    try:
+    with publishing(warehouse) as con:
         save_captures(con, result.captures, result.failures, run_id)
-    finally:
-        con.close()
     get_run_logger().info("fetch batch %d/%d: %d fetched, %d unchanged, %d failed",
                           batch_no, batches, result.fetched, result.unchanged, result.failed)
     return result
@@ -98,19 +96,15 @@ def fetch(kind: str, warehouse: str, contact: str, edition: str | None = None,
     summary = FetchSummary(run_id, source)
     politeness = politeness_for(settings, contact, [host_of(handbook_url), host_of(wayback_url)], delay)
     crawl = Crawl(politeness, settings.archive_for(warehouse), run_id)
-    con = connect(warehouse)
-    save_run_start(con, run_id, source)
-    con.close()
+    with publishing(warehouse) as con:
+        save_run_start(con, run_id, source)
     try:
         targets = discover_pages(crawl, kind, edition, handbook_url, wayback_url, warehouse)
         if limit:
             targets = targets[:limit]
-        con = connect(warehouse)
-        try:
+        with publishing(warehouse) as con:
             save_captures(con, crawl.take_pending(), [], run_id)
             known = read_known(con, [t.fetch_url for t in targets])
-        finally:
-            con.close()
         todo, summary.skipped = crawl.still_wanted(targets, known)
         summary.targets = len(targets)
         batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
@@ -126,13 +120,10 @@ def fetch(kind: str, warehouse: str, contact: str, edition: str | None = None,
         logger.error("stopped: %s", stop)
     finally:
         crawl.close()
-        con = connect(warehouse)
-        try:
+        with publishing(warehouse) as con:
             save_run_end(con, run_id, {"targets": summary.targets, "fetched": summary.fetched,
                                        "unchanged": summary.unchanged, "skipped": summary.skipped,
                                        "failed": len(summary.failures)}, summary.stopped)
-        finally:
-            con.close()
     logger.info("%s: %d fetched, %d unchanged, %d archived already, %d failed",
                 source, summary.fetched, summary.unchanged, summary.skipped, len(summary.failures))
     if then_ingest and not summary.stopped:

@@ -17,8 +17,10 @@ from flows.batch import read_inputs
 from flows.settings import load_settings
 from flows.sources import PageRef, list_pages
 from parsers import PARSER_VERSION
-from warehouse.db import connect
+from warehouse.identity import save_identity
 from warehouse.load import Input, LoadSummary, save_inputs
+from warehouse.publish import publishing
+from warehouse.quality import save_quality_checks
 
 _SETTINGS = load_settings()
 
@@ -33,16 +35,19 @@ def parse_batch(refs: list[PageRef], batch_no: int, batches: int) -> list[Input]
 
 @task(name="load-warehouse", cache_policy=NO_CACHE)
 def load_warehouse(inputs: list[Input], warehouse: str, source: str) -> LoadSummary:
-    con = connect(warehouse)
-    try:
-        return save_inputs(con, inputs, source=source, parser_version=PARSER_VERSION, flow_run_id=str(flow_run.id))
-    finally:
-        con.close()
+    # One new version of the warehouse: the pages, the occupations' links across editions and the quality
+    # checks' findings are published together, or (on any error) not at all.
+    with publishing(warehouse) as con:
+        summary = save_inputs(con, inputs, source=source, parser_version=PARSER_VERSION, flow_run_id=str(flow_run.id))
+        save_identity(con)
+        summary.quality = dict(save_quality_checks(con, summary.load_id))
+    return summary
 
 
 @flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=_SETTINGS.workers), log_prints=True)
 def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size) -> LoadSummary:
-    """Parse every page of a source ('archive', 'warc:FILE' or a folder) and load them in one transaction."""
+    """Parse every page of a source ('archive', 'warc:FILE' or a folder) and publish them as the warehouse's
+    next version."""
     logger = get_run_logger()
     refs = list_pages(source, warehouse, load_settings().archive_for(warehouse))
     batches = [refs[i : i + batch_size] for i in range(0, len(refs), batch_size)]
@@ -55,4 +60,6 @@ def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size) 
         summary.load_id, summary.pages_new, summary.pages_replaced, summary.pages_unchanged,
         summary.inputs_duplicate, summary.inputs_rejected, summary.sections_written, summary.figures_written,
     )
+    logger.info("data quality: %d findings (%s)", sum(summary.quality.values()),
+                ", ".join(f"{name} {count}" for name, count in summary.quality.items()))
     return summary

@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from flows.archive import iter_responses, read_record
 from warehouse.archive_index import read_archived_pages
 from warehouse.db import connect
@@ -58,9 +60,11 @@ def list_pages(source: str, warehouse: str | Path, archive_dir: Path) -> list[Pa
     if source == "archive":
         if not Path(warehouse).exists():
             raise SourceError(f"no warehouse at {warehouse}, so no archive index: run 'ooh fetch' first")
-        con = connect(warehouse)
+        con = connect(warehouse, read_only=True)
         try:
             rows = read_archived_pages(con)
+        except duckdb.CatalogException:  # a warehouse from before the archive existed
+            rows = []
         finally:
             con.close()
         return list_archived_pages(rows, archive_dir)

@@ -2,20 +2,18 @@
 bls.gov and the Wayback Machine serving the real corpus: a full live crawl of the current edition and a
 Wayback backfill of the 2010-11 edition, archived and loaded, re-runs that fetch nothing, a 403 that
 stops a run without losing what it archived, and the archive replayed offline."""
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from conftest import OOH
 from fake_sites import live_site, wayback_site
 from flows.gate import CORPUS
 from parsers.index_page import occupation_paths
 
-OOH = shutil.which("ooh", path=str(Path(sys.executable).parent))
 DELAY = 0.01
 JITTER = 0.5
 
@@ -28,13 +26,6 @@ def sites():
     yield live, wayback
     live.stop()
     wayback.stop()
-
-
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "OOH_"))}
-    environ["OOH_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
-    return environ
 
 
 def ooh(env, *args, warehouse: Path, sites=None, extra_env=None):

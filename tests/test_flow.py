@@ -1,35 +1,14 @@
 """The `ooh` command as users run it: a real Prefect flow (temporary local server) and a real DuckDB file."""
 import json
-import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import BAD, PAGES
-
-OOH = shutil.which("ooh", path=str(Path(sys.executable).parent))
-
-
-def run(args, env, timeout=300):
-    started = time.monotonic()
-    proc = subprocess.run([OOH, *args], env=env, capture_output=True, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
-    proc.seconds = time.monotonic() - started
-    return proc
-
-
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "OOH_"))}
-    environ["OOH_DATA_DIR"] = str(data)
-    return environ
-
+from conftest import BAD, PAGES, run
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory):
@@ -57,6 +36,7 @@ def test_ingest_loads_pages_and_rejects_bad_inputs(first_ingest, env):
     assert (data / "ooh.duckdb").is_file()
     assert (data / "prefect").is_dir()  # Prefect's state stays in the project's data folder
     assert "Flow run" in first_ingest.stderr  # it ran as a Prefect flow
+    assert "Data quality: all 6 checks pass." in first_ingest.stdout
 
 
 def test_ingest_again_changes_nothing(first_ingest, env, source):
@@ -90,6 +70,22 @@ def test_query_is_read_only(first_ingest, env):
     assert refused.returncode == 2
     assert refused.stderr.startswith("ooh query: query failed:") and "read-only" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_query_writes_csv_json_and_parquet(first_ingest, env, tmp_path):
+    sql = "SELECT edition, jobs, median_annual_wage FROM occupation_editions WHERE occupation_title ILIKE 'medical records%' ORDER BY base_year"
+    as_csv = run(["query", sql, "--format", "csv"], env)
+    assert as_csv.stdout.splitlines() == ["edition,jobs,median_annual_wage", "2006-07,159000,25590.00",
+                                          "2010-11,172500,30610.00", "2024-34,194800,50250.00"]
+    as_json = run(["query", sql, "--format", "json", "--output", str(tmp_path / "mrt.json")], env)
+    assert as_json.returncode == 0 and as_json.stdout == ""
+    assert json.loads((tmp_path / "mrt.json").read_text())[0] == {"edition": "2006-07", "jobs": 159000,
+                                                                   "median_annual_wage": 25590}
+    as_parquet = run(["query", sql, "--format", "parquet", "--output", str(tmp_path / "mrt.parquet")], env)
+    assert as_parquet.returncode == 0 and "wrote 3 rows" in as_parquet.stderr
+    assert duckdb.connect().execute(f"SELECT * FROM '{tmp_path / 'mrt.parquet'}'").fetchall()[2][:2] == ("2024-34", 194800)
+    no_file = run(["query", sql, "--format", "parquet"], env)
+    assert no_file.returncode == 2 and "give --output FILE" in no_file.stderr
 
 
 def test_parse_shows_a_page(env):
