@@ -18,17 +18,10 @@ SELECT occupation, edition, occupation_title AS title, array_to_string(soc_codes
        median_annual_equivalent AS median_annual_wage,
        CASE median_annual_equivalent_basis WHEN 'hourly_x_2080' THEN 'hourly x 2080' END AS basis,
        median_annual_equivalent_constant AS "in {year} dollars", wage_year, projection_change_percent AS "change %",
-       projection_period, outlook_category AS outlook
+       projection_period, outlook_category AS outlook, soc_lineage
 FROM occupation_timeline_in_dollars_of(?)
 WHERE occupation_key IN (SELECT occupation_key FROM occupation_timeline WHERE occupation_title ILIKE '%' || ? || '%')
 ORDER BY occupation, base_year
-"""
-
-LINEAGE_SQL = """
-SELECT DISTINCT occupation, edition, soc_lineage
-FROM occupation_timeline
-WHERE occupation_key IN (SELECT occupation_key FROM occupation_timeline WHERE occupation_title ILIKE '%' || ? || '%')
-ORDER BY occupation, edition
 """
 
 
@@ -256,13 +249,12 @@ def cmd_timeline(args, settings) -> int:
 
     columns, rows = read_query(args.warehouse, TIMELINE_SQL.replace("{year}", str(args.dollars_of)),
                                [args.dollars_of, args.title])
-    _, lineage = read_query(args.warehouse, LINEAGE_SQL, [args.title])
     if not rows:
         raise UserError(f"no occupation title contains '{args.title}' in {args.warehouse}")
-    _print_table(columns, [[_show(v) for v in row] for row in rows])
+    _print_table(columns[:-1], [[_show(v) for v in row[:-1]] for row in rows])  # the lineage follows, in full
     print("\nSOC codes along the way:")
-    for occupation, edition, soc in lineage:
-        print(f"  {occupation}, {edition}: {soc or 'no SOC code stated'}")
+    for line in dict.fromkeys(f"  {row[0]}, {row[1]}: {row[-1] or 'no SOC code stated'}" for row in rows):
+        print(line)  # once each: two statements of one edition merged into one occupation may share it
     if any(row[6] for row in rows):
         print("'hourly x 2080': the page states only an hourly median; the annual figure is derived from it.")
     return 0

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.db import SCHEMA_VERSION, SHAPE_SHA256, WarehouseError, checked_schema_version, connect, schema_info
+from warehouse.identity import save_identity
 
 LOCK_WAIT_SECONDS = 600
 
@@ -115,8 +116,6 @@ def prepare(path: str | Path) -> bool:
                 return False
         finally:
             con.close()
-    from warehouse.identity import save_identity
-
     with publishing(path) as con:
         save_identity(con)  # derived from the occupations and the reference data, which may have changed
     return True

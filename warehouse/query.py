@@ -72,8 +72,7 @@ def export_marts(path: str | Path, directory: str | Path) -> list[tuple[str, int
             scratch = directory / f".{final.name}.tmp"
             _remove(scratch)
             options = "FORMAT PARQUET, PARTITION_BY (edition)" if partitioned else "FORMAT PARQUET"
-            con.execute(f"COPY (SELECT * FROM {mart.name}) TO '{_literal(scratch)}' ({options})")
-            rows = con.execute(f"SELECT count(*) FROM {mart.name}").fetchone()[0]
+            rows = con.execute(f"COPY (SELECT * FROM {mart.name}) TO '{_literal(scratch)}' ({options})").fetchone()[0]
             if partitioned and not scratch.exists():  # no rows: keep an empty folder, not a stale one
                 scratch.mkdir()
             _remove(final)

@@ -1,9 +1,8 @@
 """Reference data shipped with the project (warehouse/reference/, sources in SOURCES.tsv), as tables:
-ref_soc_crosswalk (SOC 2000 -> 2010 -> 2018) and ref_cpi_u (CPI-U annual averages). Reloaded only when
-the files change."""
+ref_soc_crosswalk (SOC 2000 -> 2010 -> 2018) and ref_cpi_u (CPI-U annual averages). Reloaded whenever
+the warehouse's shape changes, which the files are part of (warehouse/db.py: SHAPE_SHA256)."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import duckdb
@@ -14,18 +13,7 @@ CPI = "cpi_u_annual_avg.csv"
 OVERRIDES = REFERENCE_DIR / "occupation_link_overrides.csv"
 
 
-def _fingerprint() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(REFERENCE_DIR.glob("*.csv")):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()
-
-
 def ensure_reference(con: duckdb.DuckDBPyConnection) -> None:
-    fingerprint = _fingerprint()
-    row = con.execute("SELECT value FROM schema_info WHERE key = 'reference_sha256'").fetchone()
-    if row and row[0] == fingerprint:
-        return
     selects = [
         f"""SELECT {old} AS from_vintage, trim(soc{old}) AS from_code,
                    trim(regexp_replace(soc{old}_title, '\\s*(\\*+|\\(##\\))\\s*$', '')) AS from_title,
@@ -39,4 +27,3 @@ def ensure_reference(con: duckdb.DuckDBPyConnection) -> None:
                     SELECT CAST(year AS INTEGER) AS year, CAST(cpi_u_annual_avg AS DECIMAL(10, 3)) AS cpi_u,
                            CAST(n_months AS INTEGER) AS months
                     FROM read_csv('{REFERENCE_DIR / CPI}', all_varchar = true)""")
-    con.execute("INSERT OR REPLACE INTO schema_info VALUES ('reference_sha256', ?)", [fingerprint])

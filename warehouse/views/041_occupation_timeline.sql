@@ -4,7 +4,7 @@
 -- only an hourly one, derived as hourly x 2080 and marked so; the stated columns are never mixed.
 -- occupation_timeline: the same in 2024 dollars.
 CREATE OR REPLACE MACRO occupation_timeline_in_dollars_of(in_dollars_of) AS TABLE
-WITH projection_rows AS (
+WITH first_table_rows AS (
     -- the projections table's first row is the occupation's total; pages without a table state the
     -- projection in the text
     SELECT page_id, arg_min(setting, figure_no) AS first_row
@@ -23,7 +23,7 @@ projection AS (
         arg_min(f.value, (f.setting IS NULL, f.figure_no)) FILTER (WHERE f.measure = 'change_percent')    AS projection_change_percent,
         arg_min(f.period, (f.setting IS NULL, f.figure_no))                                                AS projection_period
     FROM extracted_figures AS f
-    LEFT JOIN projection_rows AS r USING (page_id)
+    LEFT JOIN first_table_rows AS r USING (page_id)
     WHERE f.kind = 'projection' AND (f.setting = r.first_row OR (f.setting IS NULL AND f.of_occupation))
     GROUP BY f.page_id
 ),
@@ -51,7 +51,7 @@ joined AS (
         END                                                                     AS median_annual_equivalent_basis,
         oe.wage_year,
         CAST(in_dollars_of AS INTEGER)                                            AS dollar_year,
-        target.cpi_u / source.cpi_u                                             AS cpi_factor,
+        cpi_factor(oe.wage_year, in_dollars_of)                                 AS cpi_factor,
         CAST(p.projection_base AS BIGINT)                                       AS projection_base,
         CAST(p.projection_target AS BIGINT)                                     AS projection_target,
         CAST(p.projection_change AS BIGINT)                                     AS projection_change,
@@ -66,8 +66,6 @@ joined AS (
     JOIN occupation_keys AS k USING (occupation_key)
     JOIN occupations AS o USING (occupation_id)
     LEFT JOIN projection AS p ON p.page_id = oe.page_id
-    LEFT JOIN ref_cpi_u AS source ON source.year = oe.wage_year AND source.months = 12
-    LEFT JOIN ref_cpi_u AS target ON target.year = in_dollars_of AND target.months = 12
 ),
 
 final AS (

@@ -16,7 +16,7 @@ WITH final AS (
         f.of_occupation,
         CAST(f.value AS DECIMAL(18, 2))                                            AS wage,
         CAST(in_dollars_of AS INTEGER)                                               AS dollar_year,
-        CAST(round(f.value * target.cpi_u / source.cpi_u, 2) AS DECIMAL(18, 2))   AS wage_constant,
+        CAST(round(f.value * cpi_factor(f.ref_year, in_dollars_of), 2) AS DECIMAL(18, 2)) AS wage_constant,
         f.ref_year,
         f.ref_month,
         f.qualifier,
@@ -27,8 +27,6 @@ WITH final AS (
         f.figure_no
     FROM figures AS f
     JOIN occupation_lineage AS l USING (occupation_id)
-    LEFT JOIN ref_cpi_u AS source ON source.year = f.ref_year AND source.months = 12
-    LEFT JOIN ref_cpi_u AS target ON target.year = in_dollars_of AND target.months = 12
     WHERE f.kind = 'wage'
 )
 
