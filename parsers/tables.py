@@ -15,7 +15,8 @@ import re
 
 from parsers.model import Figure, Table
 from parsers.numbers import parse_number, percent_to_fraction
-from parsers.prose import MEDIAN, Context, stated_year
+from parsers.prose.sentences import Context, stated_year
+from parsers.prose.wages import MEDIAN
 from parsers.layouts.soc import soc_code
 from parsers.text import clean
 
