@@ -16,7 +16,7 @@ from parsers.layouts import LAYOUTS
 from parsers.model import Figure, Page, Section
 
 # Bump when a change alters what any page parses to: the warehouse re-loads pages parsed by another version.
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 
 def parse_page(data: bytes) -> Page:

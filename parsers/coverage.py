@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from decimal import Decimal
 from collections.abc import Iterable
 
 from parsers.model import Page, Paragraph, Table
+from parsers.subjects import words
 from parsers.text import clean, split_sentences
 
 EXPECTED_SECTIONS = {
@@ -93,6 +95,13 @@ def checks(page: Page) -> dict[str, bool]:
     # Every number parsed, and in range: shares are fractions, wages at least a dollar, counts not negative.
     result["sane/values_parsed"] = all(f.value is not None for f in page.figures if f.unit != "category")
     result["sane/values_plausible"] = all(_plausible(f) for f in page.figures if f.value is not None)
+    # Precision: whose each figure is. One whole-occupation median and job count per period and year (a
+    # restatement is one), no figure of a named part taken for the whole, no industry stated twice with two
+    # values unless parts tell them apart.
+    result["precise/one_whole_median"] = _one_whole(page, "wage", "median")
+    result["precise/one_whole_jobs"] = _one_whole(page, "employment", "jobs")
+    result["precise/no_part_marked_whole"] = not parts_marked_whole(page)
+    result["precise/settings_distinct"] = not repeated_settings(page)
     if cls == "tabbed_quick_facts":
         for name, kind, measure in (("jobs", "employment", "jobs"), ("median_pay", "wage", "median")):
             agreed = _agree(page, kind, measure)
@@ -101,6 +110,7 @@ def checks(page: Page) -> dict[str, bool]:
     return result
 
 
+_IN_WORDS = re.compile(r"\b(?:half|thirds?|quarters?|fourths?|fifths?)\b", re.I)
 _STATES_MEDIAN = re.compile(r"\bmedian\b[^$]*\$\s?\d", re.I)
 _STATES_JOBS = re.compile(r"\b(?:held|holding|had)\s+(?:about\s+|approximately\s+|nearly\s+|over\s+)?\d[\d,.]*(?:\s+million)?\s+jobs\b", re.I)
 _ABOUT_EVERYONE = re.compile(r"\ball (?:workers|occupations|transportation occupations)\b|\bnational\b", re.I)
@@ -167,6 +177,69 @@ def _agree(page: Page, kind: str, measure: str) -> bool | None:
         if _round_like(quick.value, text[0]) != text[0].value:
             return False
     return True if pairs else None
+
+
+def _one_whole(page: Page, kind: str, measure: str) -> bool:
+    """At most one value of the measure for the whole occupation per period and year; a rounded
+    restatement ("about 2.8 million" for 2,805,100) is the same value."""
+    groups: dict[tuple, list] = defaultdict(list)
+    for f in page.figures:
+        if f.of_occupation and f.kind == kind and f.measure == measure and f.value is not None:
+            groups[(f.period, f.ref_year if f.source != "quick_facts" else None)].append(f)
+    by_period: dict[str, list] = defaultdict(list)
+    for (period, _), figures in groups.items():
+        by_period[period or ""].extend(figures)
+    for figures in by_period.values():
+        exact = [f for f in figures if f.qualifier != "about"] or figures[:1]
+        if len({f.value for f in exact}) > 1:
+            return False
+        if any(_round_like(exact[0].value, f) != f.value for f in figures if f.qualifier == "about"):
+            return False
+    return True
+
+
+def _part_phrases(page: Page) -> list[str]:
+    """The names of the occupation's parts as the page's tables give them (projections rows but the first)."""
+    return [clean(f.part).lower() for f in page.figures if f.source == "table" and f.part and f.subject_type == "part"]
+
+
+def parts_marked_whole(page: Page) -> list[str]:
+    """Sentences whose figure is marked the whole occupation's while the words before it name one of the
+    parts the page's tables list and not the occupation itself."""
+    parts = set(_part_phrases(page))
+    title = set(words(page.title))
+    heads = {word for word in (words(member)[-1:] for member in re.split(r",\s*(?:and\s+)?|\s+and\s+", page.title)) for word in word}
+    out = []
+    for f in page.figures:
+        # (An accrediting body's name may hold a part's: "The Society of American Foresters accredits ...")
+        if not f.of_occupation or f.source != "prose" or not parts or f.kind == "programs":
+            continue
+        at = clean(f.sentence).find(clean(f.raw_text))
+        before = clean(f.sentence)[: at if at >= 0 else None].rsplit(";", 1)[-1].lower()
+        said = set(words(before))
+        names_whole = title <= said or heads <= said
+        if any(re.search(rf"\b{re.escape(part)}\b", before) for part in parts) and not names_whole:
+            out.append(f.sentence)
+    return out
+
+
+def repeated_settings(page: Page) -> list[tuple]:
+    """(kind/measure, part, setting, values) stated for one industry or group with two values, where no part
+    tells them apart."""
+    values: dict[tuple, list] = defaultdict(list)
+    for f in page.figures:
+        if f.subject_type in ("industry", "group") and f.value is not None and f.kind in ("employment", "wage"):
+            key = (f"{f.kind}/{f.measure}", f.period, f.ref_year, frozenset(words(f.part or "")),
+                   frozenset(words(f.setting or "")))
+            values[key].append(f)
+    out = []
+    for key, figures in values.items():
+        exact = {f.value for f in figures if not _IN_WORDS.search(f.raw_text)}
+        rough = [f.value for f in figures if _IN_WORDS.search(f.raw_text)]
+        # "about half" restates "51 percent": a share in words is the nearest simple fraction
+        if len(exact) > 1 or any(abs(r - e) > Decimal("0.05") for r in rough for e in exact) or (not exact and len(set(rough)) > 1):
+            out.append(key + (sorted({f.value for f in figures}),))
+    return out
 
 
 def _round_like(value, stated) -> object:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from parsers.model import Edition, Figure, Paragraph, Section, Table
 from parsers.prose import Context, sentence_figures
-from parsers.subjects import OccupationNames
+from parsers.subjects import Subjects, aliases_defined, attribute
 from parsers.tables import table_figures
 
 # Sections that describe other occupations, addresses or links, never this occupation's figures.
@@ -21,7 +21,7 @@ def extract_figures(sections: list[Section], edition: Edition, title: str = "") 
     for section in sections:
         if section.key in NO_FIGURES:
             continue
-        ctx = Context(edition=edition, section=section.key)
+        ctx = Context(edition=edition, section=section.key, title=title)
         lead = ""
         for block in section.blocks:
             if isinstance(block, Paragraph):
@@ -30,16 +30,22 @@ def extract_figures(sections: list[Section], edition: Edition, title: str = "") 
             elif isinstance(block, Table):
                 figures.extend(table_figures(block, lead, ctx))
                 lead = ""
-    figures = _merge_restatements(figures)
-    names = OccupationNames(title)
-    for figure in figures:
-        figure.of_occupation = figure.setting is None and (
-            figure.source == "quick_facts" or figure.subject is None or names.named_by(figure.subject))
-    return figures
+    # Abbreviations are defined where the page first names the workers: its first paragraphs
+    defined = aliases_defined(" ".join(b.text for s in sections[:2] for b in s.blocks[:4] if isinstance(b, Paragraph)))
+    attribute(figures, Subjects(title, _named_parts(figures), defined))
+    return _merge_restatements(figures)
+
+
+def _named_parts(figures: list[Figure]) -> list[str]:
+    """The parts of the occupation the page's tables name: its projections table's rows, and the rows of
+    tables by detailed occupation."""
+    return list(dict.fromkeys(f.part for f in figures if f.source == "table" and f.part))
 
 
 def _identity(f: Figure) -> tuple:
-    return (f.source, f.kind, f.measure, f.value, f.text_value, f.unit, (f.setting or "").lower(), f.soc_code)
+    """A prose fact: what, how much, and whose (the same value of another part or setting is another fact)."""
+    return (f.source, f.kind, f.measure, f.value, f.text_value, f.unit, f.subject_type, (f.part or "").lower(),
+            (f.setting or "").lower(), f.soc_code)
 
 
 def _completeness(f: Figure) -> tuple:
@@ -50,19 +56,18 @@ def _completeness(f: Figure) -> tuple:
 def _merge_restatements(figures: list[Figure]) -> list[Figure]:
     """Keep one figure per prose fact, the most complete wording, at the place of its first mention.
 
-    The same value said of other workers ("hosts and hostesses" and "counter attendants" both $8.42)
-    is another fact; said of nobody in particular ("Employment is expected to grow ..."), the same."""
-    kept: dict[tuple, list[int]] = {}
+    The same value said of other workers ("hosts and hostesses" and "counter attendants" both $8.42, or a
+    part and the whole occupation both 11 percent) is another fact."""
+    kept: dict[tuple, int] = {}
     out: list[Figure] = []
     for figure in figures:
         if figure.source != "prose":
             out.append(figure)
             continue
-        same = [i for i in kept.get(_identity(figure), ())
-                if out[i].subject is None or figure.subject is None or out[i].subject == figure.subject]
-        if not same:
-            kept.setdefault(_identity(figure), []).append(len(out))
+        same = kept.get(_identity(figure))
+        if same is None:
+            kept[_identity(figure)] = len(out)
             out.append(figure)
-        elif _completeness(figure) > _completeness(out[same[0]]):
-            out[same[0]] = figure
+        elif _completeness(figure) > _completeness(out[same]):
+            out[same] = figure
     return out

@@ -88,6 +88,9 @@ def window(raw: bytes, encoding: str, marker: bytes, width: int = 120) -> str:
     return raw[start : start + width].decode(encoding, "ignore") if start >= 0 else ""
 
 
+_tostring = etree.tostring
+
+
 def text_content(el: etree._Element) -> str:
     """All text below an element (not its tail), read in C."""
     return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
@@ -135,11 +138,18 @@ def blocks_of(elements: Iterable[etree._Element]) -> list[Block]:
 
 
 def _walk(el: etree._Element, blocks: list[Block], inline: list[str]) -> None:
-    if is_furniture(el):
-        return
+    # The hottest loop of parsing (every element of every section): is_furniture, _has_block_child and
+    # text_content are written out here, a Python call each saved per element.
     tag = el.tag
+    if tag.__class__ is not str or tag in SKIP_TAGS:
+        return
+    classes = el.get("class")
+    if classes and not SKIP_CLASSES.isdisjoint(classes.split()):
+        return
     if tag == "br":
         inline.append("\n")
+        return
+    if tag == "a" and "height:0px" in (el.get("style") or ""):
         return
     if tag == "table":
         if inline:
@@ -148,17 +158,21 @@ def _walk(el: etree._Element, blocks: list[Block], inline: list[str]) -> None:
         if table.rows:
             blocks.append(table)
         return
-    leaf = not len(el) or not _has_block_child(el)
+    leaf = True
+    for child in el:
+        if child.tag in BLOCK_TAGS:
+            leaf = False
+            break
     if tag not in BLOCK_TAGS:
         if leaf:
-            inline.append(text_content(el))
+            inline.append(_tostring(el, method="text", encoding="unicode", with_tail=False))
         else:
             _descend(el, blocks, inline)
         return
     if inline:
         _flush(blocks, inline)
     if leaf and tag in _LEAF_BLOCKS:
-        text = " ".join(text_content(el).split())
+        text = " ".join(_tostring(el, method="text", encoding="unicode", with_tail=False).split())
         if text:
             blocks.append(Paragraph(text))
         return

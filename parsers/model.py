@@ -77,8 +77,13 @@ class Figure:
     soc_code: str | None = None
     subject: str | None = None  # the workers the sentence names, as worded
     source: str = "prose"  # prose, table, quick_facts
-    # True when the figure is of the occupation as a whole: no setting, and no subject other than the
-    # occupation ("salaried construction managers" is; "biomedical engineers" on the Engineers page is not).
+    # Whose figure it is (parsers/subjects.py): "occupation" (the whole occupation), "part" (a specialty or
+    # detailed occupation, named in `part`), "industry" (an industry, workplace or area, in `setting`) or
+    # "group" (self-employed, part-time, union members ..., in `setting`); an industry's or a group's
+    # figure may be of a part too ("chefs and head cooks" in full-service restaurants).
+    subject_type: str | None = None  # set by parsers/subjects.py once the page's parts are known
+    part: str | None = None
+    # True when the figure is of the occupation as a whole (subject_type "occupation").
     of_occupation: bool = False
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _SCALES = {"thousand": Decimal(1_000), "million": Decimal(1_000_000), "billion": Decimal(1_000_000_000)}
 _NUMBER = re.compile(
@@ -14,6 +15,15 @@ _WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "a": 1, "an": 1, "half": None,
 }
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+          "sixteen seventeen eighteen nineteen").split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+# A number written in words, as the pages write shares: "Forty-three percent", "nine percent".
+NUMBER_WORDS = (rf"(?:{'|'.join(_TENS)})(?:[-\s](?:{'|'.join(_UNITS[1:10])}))?|{'|'.join(reversed(_UNITS[1:]))}")
+# Shares written as fractions: "about half", "one-third", "two-thirds", "one quarter".
+_FRACTIONS = {"half": (1, 2), "third": (1, 3), "thirds": (1, 3), "quarter": (1, 4), "quarters": (1, 4),
+              "fourth": (1, 4), "fourths": (1, 4), "fifth": (1, 5), "fifths": (1, 5)}
+FRACTION_WORDS = (r"(?:(?:one|a|two|three|four)[-\s])?(?:half|thirds?|quarters?|fourths?|fifths?)")
 MONTHS = {
     m: i
     for i, m in enumerate(
@@ -44,6 +54,7 @@ QUALIFIER_WORDS = "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, r
 _SIX_PLACES = Decimal("0.000001")
 
 
+@lru_cache(maxsize=8192)  # the same few thousand numbers recur on every page (years, percents, table cells)
 def parse_number(text: str) -> Decimal | None:
     """'159,000' -> 159000; '3.55 million' -> 3550000; '$8.49' -> 8.49; '-600' -> -600."""
     match = _NUMBER.match(" ".join(text.split()))
@@ -66,6 +77,29 @@ def parse_count_word(text: str) -> int | None:
     if text.isdigit():
         return int(text)
     return _WORDS.get(text)
+
+
+def parse_number_words(text: str) -> int | None:
+    """'Forty-three' -> 43, 'nine' -> 9, '12' -> 12."""
+    text = " ".join(text.lower().replace("-", " ").split())
+    if text.isdigit():
+        return int(text)
+    first, _, rest = text.partition(" ")
+    if first in _TENS:
+        if not rest:
+            return _TENS[first]
+        return _TENS[first] + _UNITS.index(rest) if rest in _UNITS[1:10] else None
+    return _UNITS.index(text) if text in _UNITS else None
+
+
+def fraction_words(text: str) -> Decimal | None:
+    """'half' -> 0.5, 'one-third' -> 0.333333, 'two-thirds' -> 0.666667, 'a quarter' -> 0.25."""
+    words = text.lower().replace("-", " ").split()
+    if not words or words[-1] not in _FRACTIONS:
+        return None
+    count = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(words[0], 1) if len(words) > 1 else 1
+    _, denominator = _FRACTIONS[words[-1]]
+    return fraction(count, denominator)
 
 
 def fraction(numerator: int, denominator: int) -> Decimal | None:

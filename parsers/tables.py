@@ -12,15 +12,17 @@ Any other table states no figures.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from parsers.model import Figure, Table
 from parsers.numbers import parse_number, percent_to_fraction
 from parsers.prose.sentences import Context, stated_year
-from parsers.prose.wages import MEDIAN
 from parsers.layouts.soc import soc_code
-from parsers.text import clean
+from parsers.text import clean, split_sentences
 
 _YEAR = r"(?:19|20)\d\d"
+_DIGIT = re.compile(r"\d")
+_YEAR_EMPLOYMENT = re.compile(rf"^({_YEAR}) employment$", re.I)
 _SPAN = re.compile(rf"({_YEAR})\s*[\u2013\u2014-]\s*(\d\d(?:\d\d)?)\b")
 _MONEY_PER = re.compile(r"\$\s?(?P<num>[\d,]+(?:\.\d+)?)\s+per\s+(?P<per>year|hour)", re.I)
 _AT_LEAST = re.compile(r"equal to or greater than|or more\b|at least", re.I)
@@ -45,27 +47,74 @@ _PERCENTILE_COLUMNS = {
 _BOUND = re.compile(r"^(?P<sign>[<>]|&[lg]t;)\s*")
 
 
+# Whose a table's rows are, from the sentence that leads into it: "The largest employers of chefs and head
+# cooks were:" (industries, of a part), "Employment in the detailed occupations that make up ... was
+# distributed as follows:" (parts), "Median annual wages for ... in May 2024 were as follows:" (rows that
+# the page's projections table tells apart: parts there, industries otherwise).
+_LEAD_WHO = re.compile(
+    r"\b(?:of|for)\s+(?!the\s+(?:largest|top)\b)(?P<who>[^:;]+?)"
+    r"(?=\s+in\s+(?:the\s+top\b|May\b|(?:19|20)\d\d)|\s+(?:were|was|are|is)\b|,\s+(?:by|in)\b|\s*:?\s*$)", re.I)
+_ROWS_ARE_INDUSTRIES = re.compile(r"\bindustr|\bemployers?\b|\bestablishments\b", re.I)
+_ROWS_ARE_PARTS = re.compile(r"\bdetailed\s+occupations?\b|\bspecialt(?:y|ies)\b|\boccupational\b", re.I)
+
+
+def _rows(label: str, lead_sentence: str, default: str = "row") -> dict:
+    """The figure fields that say whose a row is: a part (the row's title), an industry (the row's title as
+    setting, of the workers the lead names), or, where the lead does not say, "row" (figures.py decides)."""
+    role, subject = _lead_roles(lead_sentence, default)
+    if role == "part":
+        return {"part": label, "subject_type": "part", "subject": subject}
+    if role == "industry":
+        return {"setting": label, "subject": subject}
+    return {"setting": label, "subject_type": "row", "subject": subject}
+
+
+@lru_cache(maxsize=256)
+def _lead_roles(lead_sentence: str, default: str) -> tuple[str, str | None]:
+    """(what a table's rows are, the workers its lead names), read once per table, not per row."""
+    who = _LEAD_WHO.search(lead_sentence)
+    subject = clean(who["who"]) if who else None
+    if _ROWS_ARE_PARTS.search(lead_sentence):
+        return "part", subject
+    if _ROWS_ARE_INDUSTRIES.search(lead_sentence) or default == "industry":
+        return "industry", subject
+    return "row", subject
+
+
 def table_figures(table: Table, lead: str, ctx: Context) -> list[Figure]:
     header = " | ".join(table.header).lower()
     if header.startswith("quick facts"):
         return _quick_facts(table, ctx)
     if "soc code" in header and "employment" in header:
         return _projections_matrix(table, ctx)
-    if any(re.match(rf"^{_YEAR} employment$", row[0], re.I) for row in table.rows if row):
+    if any(_YEAR_EMPLOYMENT.match(row[0]) for row in table.rows if row):
         return _projection_block(table, ctx)
     percentiles = {i: _PERCENTILE_COLUMNS[label.lower()] for i, label in enumerate(table.header)
                    if label.lower() in _PERCENTILE_COLUMNS}
     if "median" in percentiles.values() and len(percentiles) >= 3:
         return _wage_distribution(table, percentiles, lead, ctx)
-    lead_sentence = lead.rstrip().rsplit(". ", 1)[-1]
+    lead_sentence = _lead_sentence(lead)
     median = _MEDIAN_LEAD.search(lead_sentence)
-    if median and not MEDIAN.search(lead_sentence):
+    if median and "$" not in lead_sentence:  # a lead that states its own median is prose's
         return _median_list(table, lead, lead_sentence, median["per"] and median["per"].lower(), ctx)
     if _EMPLOYER_LEAD.search(lead_sentence) and any("%" in row[-1] for row in table.rows if row):
         return _employer_shares(table, lead, lead_sentence, ctx)
     if ctx.section in _EMPLOYMENT_SECTIONS and _EMPLOYMENT_LEAD.search(lead_sentence) and _numeric_rows(table):
         return _employment_list(table, lead, lead_sentence, ctx)
     return []
+
+
+# "Median hourly wages of rail transportation occupations in May 2008 are indicated in the tabulation below.
+# These wages were relatively high compared with ...": the sentence that points at the table leads into it.
+_POINTS_AT_TABLE = re.compile(r"\b(?:tabulation|table|below|as follows|following)\b|:\s*$", re.I)
+
+
+def _lead_sentence(lead: str) -> str:
+    sentences = split_sentences(lead.strip())
+    if not sentences:
+        return ""
+    pointing = [s for s in sentences if _POINTS_AT_TABLE.search(s)]
+    return pointing[-1] if pointing and not _POINTS_AT_TABLE.search(sentences[-1]) else sentences[-1]
 
 
 _OR_MORE = re.compile(r"\s+or\s+(?:more|higher|greater)$", re.I)
@@ -156,21 +205,24 @@ def _projections_matrix(table: Table, ctx: Context) -> list[Figure]:
         base, target = base or span_period[0], target or span_period[1]
     period = f"{base}-{target}" if base and target else ctx.edition.projection_period
     figures: list[Figure] = []
-    for row in table.rows:
+    for n, row in enumerate(table.rows):
         title = clean(row[0]) if row else ""
+        # The first row is the occupation (the total of the rows below it, or the only row); each other
+        # row is a detailed occupation, a part of it.
+        whose = ({"subject": title or None, "subject_type": "occupation"} if n == 0
+                 else {"part": title or None, "subject_type": "part"})
         soc = soc_code(row[columns["soc"][0]]) if "soc" in columns and len(row) > columns["soc"][0] else None
         sentence = _row_sentence(table, row)
         for measure in ("employment_base", "employment_target", "change", "change_percent"):
             if measure not in columns or len(row) <= columns[measure][0]:
                 continue
             cell = row[columns[measure][0]]
-            if not re.search(r"\d", cell):
+            if not _DIGIT.search(cell):
                 continue
             unit = "percent" if measure == "change_percent" else "jobs"
             ref_year = base if measure == "employment_base" else target
             figures.append(ctx.figure("projection", measure, parse_number(cell), unit, cell, sentence,
-                                      period=period, ref_year=ref_year, setting=title or None, soc_code=soc,
-                                      source="table"))
+                                      period=period, ref_year=ref_year, soc_code=soc, source="table", **whose))
     return figures
 
 
@@ -211,16 +263,22 @@ def _median_list(table: Table, lead: str, lead_sentence: str, per: str | None, c
         year, month = stated_year(lead)
     period = _PERIOD.get(per) or ctx.period
     figures: list[Figure] = []
+    heading = None  # a row without a number heads the rows below it: "Insulation workers, mechanical"
     for row in table.rows:
-        if len(row) < 2 or not re.search(r"\d", row[-1]):
+        if row and clean(row[0]) and not any(_DIGIT.search(cell) for cell in row[1:]):
+            heading = clean(row[0])
+            continue
+        if len(row) < 2 or not _DIGIT.search(row[-1]):
             continue
         label, cell = clean(row[0]), clean(row[-1])
-        # The row names an industry, or a specialty of the occupation: either way the row's title is the
-        # figure's setting (as in a projections table), so that it is never taken for the whole occupation.
         value, qualifier = cell_value(cell)
-        figures.append(ctx.figure("wage", "median", value, "usd", cell, f"{lead_sentence} {label}: {cell}",
+        whose = _rows(label, lead_sentence)
+        if heading:
+            whose = {"setting": label, "subject": heading}
+        figures.append(ctx.figure("wage", "median", value, "usd", cell,
+                                  f"{lead_sentence} {heading + ': ' if heading else ''}{label}: {cell}",
                                   period=period, ref_year=year or ctx.year, ref_month=month if year else ctx.month,
-                                  qualifier=qualifier, setting=label, source="table"))
+                                  qualifier=qualifier, source="table", **whose))
     return figures
 
 
@@ -235,14 +293,14 @@ def _wage_distribution(table: Table, columns: dict[int, str], lead: str, ctx: Co
     for row in table.rows:
         label = clean(row[0]) if row else ""
         for i, measure in columns.items():
-            if i >= len(row) or not re.search(r"\d", row[i]):
+            if i >= len(row) or not _DIGIT.search(row[i]):
                 continue
             cell = clean(row[i])
             value, qualifier = cell_value(cell)
             figures.append(ctx.figure("wage", measure, value, "usd", cell,
                                       f"{table.caption or lead} {label}: {_row_sentence(table, row)}",
-                                      ref_year=year, ref_month=month, qualifier=qualifier, setting=label or None,
-                                      source="table"))
+                                      ref_year=year, ref_month=month, qualifier=qualifier, source="table",
+                                      **_rows(label, table.caption or lead)))
     return figures
 
 
@@ -252,13 +310,13 @@ def _employer_shares(table: Table, lead: str, lead_sentence: str, ctx: Context) 
         year, month = ctx.year, ctx.month
     figures: list[Figure] = []
     for row in table.rows:
-        if len(row) < 2 or not re.search(r"\d", row[-1]):
+        if len(row) < 2 or not _DIGIT.search(row[-1]):
             continue
         label, cell = clean(row[0]), clean(row[-1])
         percent = parse_number(cell.rstrip("%").strip())
         figures.append(ctx.figure("employment", "share", percent_to_fraction(percent) if percent is not None else None,
                                   "fraction", cell, f"{lead_sentence} {label}: {cell}", ref_year=year,
-                                  ref_month=month, setting=label, source="table"))
+                                  ref_month=month, source="table", **_rows(label, lead_sentence, "industry")))
     return figures
 
 
@@ -284,8 +342,8 @@ def _employment_list(table: Table, lead: str, lead_sentence: str, ctx: Context) 
         if percent:
             figures.append(ctx.figure("employment", "share", percent_to_fraction(value) if value is not None else None,
                                       "fraction", cell, f"{lead_sentence} {label}: {cell}", ref_year=year,
-                                      ref_month=month, setting=label, source="table"))
+                                      ref_month=month, source="table", **_rows(label, lead_sentence)))
         else:
             figures.append(ctx.figure("employment", "jobs", value, "jobs", cell, f"{lead_sentence} {label}: {cell}",
-                                      ref_year=year, ref_month=month, setting=label, source="table"))
+                                      ref_year=year, ref_month=month, source="table", **_rows(label, lead_sentence)))
     return figures

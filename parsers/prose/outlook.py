@@ -5,13 +5,10 @@ import re
 
 from parsers.model import Figure
 from parsers.numbers import parse_number, qualifier
-from parsers.prose.sentences import (
-    NUM, Q, SCALED, Context, projection_span, qualified,
-)
-from parsers.text import clean
+from parsers.prose.sentences import NUM, Q, SCALED, Context, clause_subject, projection_span, qualified
 
 # "add 286,600 new jobs over the 2008-18 decade"
-NEW_JOBS = re.compile(rf"\b(?:add|adding|create|creating|result\s+in)\s+{Q}(?P<num>{SCALED})\s+new\s+jobs\b", re.I)
+NEW_JOBS = re.compile(rf"\b(?:add|adding|create|creating|result\s+in|provide|providing|generate|generating)\s+{Q}(?P<num>{SCALED})\s+new\s+jobs\b", re.I)
 def new_jobs(m: re.Match, sentence: str, ctx: Context) -> list[Figure]:
     end, period = projection_span(sentence, ctx.edition)
     return [ctx.figure("projection", "change", parse_number(m["num"]), "jobs", m.group(0), sentence,
@@ -26,8 +23,12 @@ CATEGORY = re.compile(
     r"|decline (?:rapidly|moderately|slowly)(?: or moderately)?|average (?:job |employment )?growth)\b",
     re.I,
 )
+# "grow 7 percent", "increase by 20 percent", "have employment growth of 12 percent", "see an increase in
+# employment of 13 percent", "will have 11 percent growth"
 CHANGE_PERCENT = re.compile(
-    rf"\b(?P<verb>grow|increase|decline|decrease|rise|fall|change)\w*\s+(?:by\s+)?{Q}(?P<pct>{NUM})\s+percent\b", re.I)
+    rf"\b(?P<verb>grow|increase|decline|decrease|rise|fall|change)\w*\s+(?:(?:moderately|rapidly|slowly)\s+)?"
+    rf"(?:in\s+employment\s+)?(?:by\s+|of\s+)?{Q}(?P<pct>{NUM})\s+percent\b"
+    rf"|\b(?P<pct2>\d+(?:\.\d+)?)\s+percent\s+(?P<verb2>growth|increase|decline)\b", re.I)
 OPENINGS = re.compile(rf"\b(?P<num>{SCALED})\s+openings\b[^.;]*?\bprojected\s+each\s+year", re.I)
 
 
@@ -43,31 +44,25 @@ _CATEGORY_NAMES = {
     "little or no growth": "little or no change",
     "little to no growth": "little or no change",
 }
-# "Employment of cashiers is expected ...", "Biomedical engineers are expected ...", "Cashiers are ..."
-_CATEGORY_SUBJECT = re.compile(r"^(?:overall\s+)?(?:employment\s+of\s+)?(?P<s>[^,;]+?)\s+(?:is|are|should|will)\b", re.I)
-_NOT_WORKERS = frozenset({"employment", "overall employment", "job growth", "growth", "it", "this occupation"})
 
 
 def category(m: re.Match, sentence: str, ctx: Context) -> list[Figure]:
     text = " ".join(m["cat"].lower().replace(" the ", " ").split())
     end, period = projection_span(sentence, ctx.edition)
-    who = _CATEGORY_SUBJECT.match(sentence[: m.start()])
-    subject = clean(who["s"]).lower() if who else None
-    if subject in _NOT_WORKERS or (subject or "").endswith(" employment"):
-        subject = None  # "Employment is expected ...", "Overall engineering employment is ..."
     return [ctx.figure("outlook", "category", None, "category", m.group(0), sentence,
-                       text_value=_CATEGORY_NAMES.get(text, text), ref_year=end, period=period, subject=subject)]
+                       text_value=_CATEGORY_NAMES.get(text, text), ref_year=end, period=period,
+                       subject=clause_subject(sentence, m.start()))]
 
 
 def change_percent(m: re.Match, sentence: str, ctx: Context) -> list[Figure]:
-    value = parse_number(m["pct"])
-    if value is not None and m["verb"].lower() in ("decline", "decrease", "fall"):
+    value = parse_number(m["pct"] or m["pct2"])
+    if value is not None and (m["verb"] or m["verb2"]).lower() in ("decline", "decrease", "fall"):
         value = -value
     end, period = projection_span(sentence, ctx.edition)
-    subject = re.search(r"\bemployment\s+of\s+(?P<s>.+?)\s+(?:is|are|was|will)\b", sentence[: m.start()], re.I)
-    return [ctx.figure("projection", "change_percent", value, "percent", m.group(0), sentence,
+    q, raw = (qualifier(m["q"]), m.group(0)) if m["pct"] else qualified(m, sentence)
+    return [ctx.figure("projection", "change_percent", value, "percent", raw, sentence,
                        ref_year=end or ctx.edition.projection_end, period=period or ctx.edition.projection_period,
-                       qualifier=qualifier(m["q"]), subject=clean(subject["s"]).lower() if subject else None)]
+                       qualifier=q, subject=clause_subject(sentence, m.start()))]
 
 
 def openings(m: re.Match, sentence: str, ctx: Context) -> list[Figure]:
