@@ -208,7 +208,7 @@ def _sections(items: list[Input], load_id: int) -> pa.Table:
 
 
 _FIGURE_FIELDS = ("kind", "measure", "text_value", "unit", "period", "qualifier", "setting", "soc_code",
-                  "subject", "source", "of_occupation", "raw_text", "sentence")
+                  "subject", "source", "of_occupation", "raw_text", "sentence", "subject_type", "part")
 
 
 def _figures(items: list[Input], load_id: int) -> pa.Table:

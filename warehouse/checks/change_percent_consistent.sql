@@ -2,7 +2,7 @@
 -- change to hundreds, the percent to a whole number).
 SELECT
     'change_percent_consistent' AS check_name, p.edition, p.occupation_id, r.page_id,
-    format('{}: change {} of base {} is {}%, the page says {}%', coalesce(r.setting, 'the occupation'),
+    format('{}: change {} of base {} is {}%, the page says {}%', coalesce(r.part, r.row_title, 'the occupation'),
            figure_text(r.change), figure_text(r.base), figure_text(round(100 * r.change / r.base, 1)),
            figure_text(r.change_percent)) AS detail
 FROM projection_rows AS r

@@ -1,13 +1,14 @@
--- Where a page states both an annual and an hourly median for the same workers and year, the annual
--- one is the hourly one times 2,080 hours (BLS rounds both; allow $20).
+-- Where a page states both an annual and an hourly median for the same workers (the occupation, a part,
+-- an industry or a group) and year, the annual one is the hourly one times 2,080 hours (BLS rounds both;
+-- allow $20).
 WITH pairs AS (
     SELECT
-        f.page_id, f.source, f.setting, f.subject, f.ref_year,
+        f.page_id, f.source, f.subject_type, f.part, f.setting, f.ref_year,
         max(f.value) FILTER (WHERE f.period = 'year') AS annual,
         max(f.value) FILTER (WHERE f.period = 'hour') AS hourly
     FROM extracted_figures AS f
     WHERE f.kind = 'wage' AND f.measure = 'median'
-    GROUP BY f.page_id, f.source, f.setting, f.subject, f.ref_year
+    GROUP BY f.page_id, f.source, f.subject_type, f.part, f.setting, f.ref_year
 )
 
 SELECT

@@ -27,7 +27,9 @@ WITH final AS (
         p.occupation_id,
         p.page_id,
         f.figure_no,
-        f.load_id
+        f.load_id,
+        f.subject_type,                   -- occupation, part, industry, group
+        f.part
     FROM extracted_figures AS f
     JOIN current_pages AS p USING (page_id)
     JOIN editions AS e ON e.edition = p.edition

@@ -4,28 +4,21 @@
 -- only an hourly one, derived as hourly x 2080 and marked so; the stated columns are never mixed.
 -- occupation_timeline: the same in 2024 dollars.
 CREATE OR REPLACE MACRO occupation_timeline_in_dollars_of(in_dollars_of) AS TABLE
-WITH first_table_rows AS (
-    -- the projections table's first row is the occupation's total; pages without a table state the
-    -- projection in the text
-    SELECT page_id, arg_min(setting, figure_no) AS first_row
-    FROM extracted_figures
-    WHERE kind = 'projection' AND setting IS NOT NULL
-    GROUP BY page_id
-),
-
-projection AS (
+WITH projection AS (
+    -- the occupation's own projection (never a part's): its projections table's total row, else what the
+    -- text or Quick Facts state
     SELECT
-        f.page_id,
-        any_value(r.first_row)                                                            AS projection_row,
-        arg_min(f.value, (f.setting IS NULL, f.figure_no)) FILTER (WHERE f.measure = 'employment_base')   AS projection_base,
-        arg_min(f.value, (f.setting IS NULL, f.figure_no)) FILTER (WHERE f.measure = 'employment_target') AS projection_target,
-        arg_min(f.value, (f.setting IS NULL, f.figure_no)) FILTER (WHERE f.measure = 'change')            AS projection_change,
-        arg_min(f.value, (f.setting IS NULL, f.figure_no)) FILTER (WHERE f.measure = 'change_percent')    AS projection_change_percent,
-        arg_min(f.period, (f.setting IS NULL, f.figure_no))                                                AS projection_period
-    FROM extracted_figures AS f
-    LEFT JOIN first_table_rows AS r USING (page_id)
-    WHERE f.kind = 'projection' AND (f.setting = r.first_row OR (f.setting IS NULL AND f.of_occupation))
-    GROUP BY f.page_id
+        page_id,
+        arg_min(row_title, first_figure_no) FILTER (WHERE source = 'table')                           AS projection_row,
+        arg_min(base, (source <> 'table', first_figure_no)) FILTER (WHERE base IS NOT NULL)             AS projection_base,
+        arg_min(target, (source <> 'table', first_figure_no)) FILTER (WHERE target IS NOT NULL)         AS projection_target,
+        arg_min(change, (source <> 'table', first_figure_no)) FILTER (WHERE change IS NOT NULL)         AS projection_change,
+        arg_min(change_percent, (source <> 'table', first_figure_no)) FILTER (WHERE change_percent IS NOT NULL)
+                                                                                                        AS projection_change_percent,
+        arg_min(period, (source <> 'table', first_figure_no))                                           AS projection_period
+    FROM projection_rows
+    WHERE subject_type = 'occupation'
+    GROUP BY page_id
 ),
 
 joined AS (
@@ -60,7 +53,9 @@ joined AS (
         p.projection_row,
         oe.outlook_category,
         oe.source_url,
-        oe.page_id
+        oe.page_id,
+        oe.jobs_note,
+        oe.median_wage_note
     FROM occupation_editions AS oe
     JOIN occupation_lineage AS l USING (occupation_id)
     JOIN occupation_keys AS k USING (occupation_key)
@@ -99,7 +94,9 @@ final AS (
         projection_row,
         outlook_category,
         source_url,
-        page_id
+        page_id,
+        jobs_note,
+        median_wage_note
     FROM joined
 )
 

@@ -1,6 +1,7 @@
--- wages_in_dollars_of(year): every median and percentile wage the pages state, for the occupation or by
--- industry or specialty, in nominal dollars and constant dollars of `year` (CPI-U annual averages),
--- under each occupation key the statement belongs to. Hourly and annual wages stay apart (`period`).
+-- wages_in_dollars_of(year): every median and percentile wage the pages state, of the occupation, of a
+-- part of it (subject_type 'part': `part`), in an industry (`setting`) or of a group of its workers, in
+-- nominal dollars and constant dollars of `year` (CPI-U annual averages), under each occupation key the
+-- statement belongs to. Hourly and annual wages stay apart (`period`).
 -- wages: the same in 2024 dollars.
 CREATE OR REPLACE MACRO wages_in_dollars_of(in_dollars_of) AS TABLE
 WITH final AS (
@@ -24,7 +25,9 @@ WITH final AS (
         f.sentence,
         f.source_url,
         f.page_id,
-        f.figure_no
+        f.figure_no,
+        f.subject_type,
+        f.part
     FROM figures AS f
     JOIN occupation_lineage AS l USING (occupation_id)
     WHERE f.kind = 'wage'

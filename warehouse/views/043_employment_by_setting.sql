@@ -1,5 +1,6 @@
--- employment_by_setting: where the occupation's jobs are: shares of its jobs by industry, workplace or
--- specialty (and self-employment), and counts of jobs by specialty, industry or area.
+-- employment_by_setting: where the occupation's jobs are: shares and counts of its jobs (or of a part's)
+-- by industry, workplace or area (`setting`), by part of the occupation (`part`), and of groups of its
+-- workers (self-employed, part-time, union members: `setting`, subject_type 'group').
 CREATE OR REPLACE VIEW employment_by_setting AS
 WITH final AS (
     SELECT
@@ -17,10 +18,12 @@ WITH final AS (
         f.sentence,
         f.source_url,
         f.page_id,
-        f.figure_no
+        f.figure_no,
+        f.subject_type,
+        f.part
     FROM figures AS f
     JOIN occupation_lineage AS l USING (occupation_id)
-    WHERE f.kind = 'employment' AND (f.measure IN ('share', 'self_employed') OR f.setting IS NOT NULL)
+    WHERE f.kind = 'employment' AND f.subject_type <> 'occupation'
 )
 
 SELECT * FROM final
