@@ -13,18 +13,6 @@ from flows.settings import DEFAULT_SOURCE, configure_prefect, load_settings
 from warehouse.errors import WarehouseError
 
 # The occupations any of whose titles, in any edition, contain the words asked for; each across editions.
-TIMELINE_SQL = """
-SELECT occupation, edition, occupation_title AS title, array_to_string(soc_codes, ', ') AS soc, jobs,
-       median_annual_equivalent AS median_annual_wage,
-       CASE median_annual_equivalent_basis WHEN 'hourly_x_2080' THEN 'hourly x 2080' END AS basis,
-       median_annual_equivalent_constant AS "in {year} dollars", wage_year, projection_change_percent AS "change %",
-       projection_period, outlook_category AS outlook, soc_lineage
-FROM occupation_timeline_in_dollars_of(?)
-WHERE occupation_key IN (SELECT occupation_key FROM occupation_timeline WHERE occupation_title ILIKE '%' || ? || '%')
-ORDER BY occupation, base_year
-"""
-
-
 def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     parser = argparse.ArgumentParser(prog="ooh", description="Occupational Outlook Handbook pages into a DuckDB warehouse.")
@@ -245,19 +233,47 @@ def _json_value(value):
 
 
 def cmd_timeline(args, settings) -> int:
-    from warehouse.query import read_query
+    from warehouse.query import TIMELINE_SQL, read_query
 
     columns, rows = read_query(args.warehouse, TIMELINE_SQL.replace("{year}", str(args.dollars_of)),
                                [args.dollars_of, args.title])
     if not rows:
         raise UserError(f"no occupation title contains '{args.title}' in {args.warehouse}")
-    _print_table(columns[:-1], [[_show(v) for v in row[:-1]] for row in rows])  # the lineage follows, in full
+    shown = columns.index("share_continued")  # the columns after it are notes, printed in full below
+    _print_table(columns[:shown], [[_show(v) for v in row[:shown]] for row in rows])
+    notes = [_timeline_note(dict(zip(columns, row))) for row in rows]
+    if any(notes):
+        print("\nWhat continued, and the parts that moved (shares of employment, lineage_links has every link):")
+        for note in filter(None, notes):
+            print(note)
     print("\nSOC codes along the way:")
     for line in dict.fromkeys(f"  {row[0]}, {row[1]}: {row[-1] or 'no SOC code stated'}" for row in rows):
         print(line)  # once each: two statements of one edition merged into one occupation may share it
     if any(row[6] for row in rows):
         print("'hourly x 2080': the page states only an hourly median; the annual figure is derived from it.")
     return 0
+
+
+def _timeline_note(row: dict) -> str:
+    lines = []
+    if row["merged_from"]:
+        lines.append(f"merged from {len(row['merged_from'])} statements: {'; '.join(row['merged_from'])} "
+                     "(jobs and projections are their sums; no median wage is theirs together)")
+    if row["share_continued"] is not None and (row["share_continued"] < 0.995 or row["parted_to"]):
+        rest = (f"parts went to {row['parted_to']}" if row["parted_to"]
+                else "the rest went to codes no loaded page of the next edition states")
+        lines.append(f"{_percent(row['share_continued'])} of its employment continued in this line; {rest}")
+    if row["drew_from"]:
+        lead = "a new occupation, drawn from" if row["edition"] == row["first_edition"] else "also drew parts from"
+        lines.append(f"{lead} {row['drew_from']}")
+    if not lines:
+        return ""
+    head = f"  {row['occupation']}, {row['edition']}: "
+    return head + ("\n" + " " * len(head)).join(lines)
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.0f}%" if share >= 0.005 else "<1%"
 
 
 def cmd_links(args, settings) -> int:
@@ -273,13 +289,24 @@ def cmd_links(args, settings) -> int:
         older = args.older or (editions[editions.index(newer) - 1] if editions.index(newer) > 0 else None)
         if older not in editions:
             raise UserError(f"no older edition to link {newer} to in {args.warehouse} (it has: {', '.join(editions)})")
-        linked, total, unlinked = link_report(con, older, newer)
+        report = link_report(con, older, newer)
     finally:
         con.close()
-    print(f"{linked} of {total} occupations of the {newer} edition ({100 * linked / max(total, 1):.1f}%) link to "
-          f"an occupation of the {older} edition{'; these do not:' if unlinked else '.'}")
-    for title, reason in unlinked:
-        print(f"  {title}: {reason}")
+    unlinked = report.unlinked
+    print(f"{report.continued} of {report.total} occupations of the {newer} edition "
+          f"({100 * report.continued / max(report.total, 1):.1f}%) continue or merge an occupation of the {older} "
+          f"edition; {len(unlinked)} do not (why, at the end). Shares are of employment: 'of it' of the "
+          f"{older} occupation's, 'of this' of what the {newer} one drew from {older}.")
+    print(f"\nContinuing lines ({older} -> {newer}), with the parts that moved:")
+    for line in report.lines:
+        if line.main:
+            print(f"  {line.title} <- {'; '.join(line.main)}")
+            for part in line.parts:
+                print(f"      part: {part}")
+    if unlinked:
+        print(f"\nNot continuing an occupation of {older}:")
+        for title, reason in unlinked:
+            print(f"  {title}: {reason}")
     return 0
 
 

@@ -12,7 +12,7 @@ from warehouse.db import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 MARTS = {"occupation_timeline", "wages", "employment_by_setting", "programs", "page_text", "figures",
-         "occupation_editions", "occupation_keys", "quality_report"}
+         "occupation_editions", "occupation_keys", "quality_report", "lineage_links"}
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +105,7 @@ def test_export_writes_every_mart_as_parquet_partitioned_by_edition(tmp_path, co
     for name, (rows, where) in written.items():
         expected = corpus_warehouse.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
         assert rows == expected
-        if name in ("occupation_keys", "quality_report"):
+        if name in ("occupation_keys", "quality_report", "lineage_links"):
             assert where == f"{name}.parquet"
         if where.endswith(".parquet"):
             got = reader.execute(f"SELECT count(*) FROM read_parquet('{out / where}')").fetchone()[0]

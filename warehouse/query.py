@@ -13,6 +13,9 @@ import duckdb
 from warehouse.contract import read_contract
 from warehouse.db import SHAPE_SHA256, WarehouseError, connect, schema_info
 
+# `ooh timeline`: one occupation's continuing line and the parts that moved ({year}: the constant dollars')
+TIMELINE_SQL = (Path(__file__).parent / "queries" / "timeline.sql").read_text()
+
 
 def read_query(path: str | Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
     """Run one statement on a read-only connection; returns (column names, rows)."""

@@ -10,8 +10,8 @@ CREATE TABLE IF NOT EXISTS occupation_links (
     PRIMARY KEY (older_id, newer_id, evidence)
 );
 
--- Each occupation statement's occupation key(s): the occupation of the latest edition it leads to. A
--- statement split into several later ones has several keys.
+-- Each occupation statement's occupation key: the occupation of the latest edition its continuing (or
+-- merging) line leads to (warehouse/identity.py); one key per statement.
 CREATE TABLE IF NOT EXISTS occupation_lineage (
     occupation_id  VARCHAR NOT NULL,
     occupation_key VARCHAR NOT NULL,

@@ -8,3 +8,7 @@ CREATE OR REPLACE MACRO cpi_factor(from_year, to_year) AS (
     FROM ref_cpi_u AS source, ref_cpi_u AS target
     WHERE source.year = from_year AND source.months = 12 AND target.year = to_year AND target.months = 12
 );
+
+-- share_text(x): a share as people read it: 0.681 -> '68%', 0.004 -> '<1%', NULL -> '?'
+CREATE OR REPLACE MACRO share_text(x) AS
+    CASE WHEN x IS NULL THEN '?' WHEN x < 0.005 THEN '<1%' ELSE format('{:.0f}%', 100 * x) END;
