@@ -7,7 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.contract import DICTIONARY, LAYERS, differences, read_contract, render_dictionary
+from warehouse.contract import (DICTIONARY, LAYERS, Rule, broken_rules, differences, grain, read_contract, read_rules,
+                                render_dictionary, rule_problems)
 from warehouse.db import connect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +36,56 @@ def test_the_contract_covers_the_marts_the_issue_asks_for():
             assert column.meaning.strip(), f"{relation.name}.{column.name}"
     money = [c for c in contract["occupation_timeline"].columns if "wage" in c.name and c.type.startswith("DECIMAL")]
     assert money and all(c.unit.startswith("USD/") for c in money)  # every wage column says its unit
+
+
+def test_every_mart_declares_its_grain_and_every_rule_names_what_the_contract_has():
+    assert rule_problems() == []
+    assert grain("occupation_timeline") == ("occupation_key", "edition")
+    assert grain("lineage_links") == ("older_id", "newer_id")
+
+
+def test_every_mart_keeps_its_rules_on_the_corpus_warehouse(corpus_warehouse):
+    """Grain (unique), not-null, accepted values and ranges, relationships: the rules of
+    warehouse/contract/rules.csv, on the whole corpus loaded (the fixtures' ingest is checked in test_flow)."""
+    assert broken_rules(corpus_warehouse) == []
+    for name in MARTS:  # a rule on an empty mart proves nothing
+        if name != "quality_report":  # empty while every check passes
+            assert corpus_warehouse.execute(f"SELECT count(*) FROM {name}").fetchone()[0] > 0, name
+
+
+def test_a_broken_rule_is_reported_with_how_many_rows_and_an_example():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE parent (k VARCHAR)")
+    con.execute("INSERT INTO parent VALUES ('a'), ('b')")
+    con.execute("CREATE TABLE child (k VARCHAR, e VARCHAR, share DOUBLE, kind VARCHAR)")
+    con.execute("""INSERT INTO child VALUES ('a', '2010-11', 0.5, 'continues'), ('a', '2010-11', 1.5, 'guess'),
+                   ('c', '2024-34', NULL, NULL), (NULL, '2024-34', 0.2, 'split')""")
+    rules = [Rule("child", "unique", ("k", "e"), ""), Rule("child", "not_null", ("k", "e"), ""),
+             Rule("child", "accepted_values", ("kind",), "continues|split"),
+             Rule("child", "accepted_range", ("share",), "0|1"), Rule("child", "relationships", ("k",), "parent.k")]
+    found = broken_rules(con, rules)
+    assert found == [
+        "child: unique (k, e): 1 rows break it, e.g. ('a', '2010-11', 2)",
+        "child: not_null (k, e): 1 rows break it, e.g. (None, '2024-34', 0.2, 'split')",
+        "child: accepted_values (kind) continues|split: 1 rows break it, e.g. ('guess',)",
+        "child: accepted_range (share) 0|1: 1 rows break it, e.g. (1.5,)",
+        "child: relationships (k) parent.k: 1 rows break it, e.g. ('c',)",
+    ]
+    con.execute("DELETE FROM child WHERE kind = 'guess' OR kind IS NULL OR k IS NULL")
+    assert broken_rules(con, rules) == []
+
+
+def test_a_rule_on_a_column_the_contract_lacks_is_refused():
+    contract = read_contract()
+    rules = [*read_rules(), Rule("occupation_timeline", "not_null", ("no_such_column",), ""),
+             Rule("wages", "relationships", ("page_id",), "figures.nothing"), Rule("wages", "sometimes", ("wage",), "")]
+    problems = rule_problems(contract, rules)
+    assert "occupation_timeline: not_null (no_such_column): no column no_such_column" in problems
+    assert "wages: relationships (page_id) figures.nothing: no column figures.nothing" in problems
+    assert any(p.startswith("wages: sometimes (wage): unknown rule") for p in problems)
+    without_grain = [r for r in read_rules() if not (r.relation == "programs" and r.rule == "unique")]
+    assert rule_problems(contract, without_grain) == [
+        "programs: a mart without a declared grain (a unique rule in rules.csv)"]
 
 
 def test_a_changed_view_is_caught(tmp_path):

@@ -52,6 +52,18 @@ def test_ingest_again_changes_nothing(first_ingest, env, source):
         con.close()
 
 
+def test_every_mart_keeps_its_rules_on_the_ingested_fixtures(first_ingest, env):
+    """The grain and rules of warehouse/contract/rules.csv hold on the warehouse `ooh ingest` wrote."""
+    from warehouse.contract import broken_rules
+
+    con = duckdb.connect(str(Path(env["OOH_DATA_DIR"]) / "ooh.duckdb"), read_only=True)
+    try:
+        assert broken_rules(con) == []
+        assert con.execute("SELECT count(*) FROM occupation_timeline").fetchone()[0] > 0
+    finally:
+        con.close()
+
+
 def test_timeline_answers_across_editions(first_ingest, env):
     result = run(["timeline", "medical records"], env)
     assert result.returncode == 0, result.stderr
