@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bs4.dammit import EncodingDetector, UnicodeDammit
 
-from parsers.errors import BinaryInput, EmptyInput, UndecodableInput
+from parsers.errors import BinaryInput, EmptyInput, OverLimit, UndecodableInput
 
 # WHATWG: these labels all mean windows-1252 on the web.
 _WHATWG_ALIASES = {
@@ -29,6 +29,9 @@ _WHATWG_ALIASES = {
 # Control characters that never occur in text pages (tab, newline, form feed and carriage return do).
 _BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _SNIFF = 4096
+# No handbook page comes near this (the largest real ones, the A-Z index and the projections tables, are
+# under 2 MB); a larger file is something else, and parsing it would cost memory for nothing.
+MAX_PAGE_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,9 @@ class Decoded:
 
 
 def decode(data: bytes) -> Decoded:
+    if len(data) > MAX_PAGE_BYTES:
+        raise OverLimit(f"file of {len(data) / 1048576:.1f} MB: over the {MAX_PAGE_BYTES // 1048576} MB limit for one "
+                        "handbook page (the largest real ones are under 2 MB)")
     text, encoding = decode_page(data)
     lxml_name = _LXML_NAMES.get(codecs.lookup(encoding).name) if encoding != "unknown" else None
     if lxml_name:

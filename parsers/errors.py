@@ -39,3 +39,15 @@ class MissingContent(ParseError):
     """The layout was recognised but something every page of it has (title, edition) is missing."""
 
     code = "missing_content"
+
+
+class OverLimit(ParseError):
+    """The page is larger, deeper or longer than any handbook page: parsing it would drop content."""
+
+    code = "over_limit"
+
+
+class ImplausibleEdition(ParseError):
+    """The page names an edition or projection span no handbook has had."""
+
+    code = "implausible_edition"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from parsers.errors import OverLimit
 from parsers.model import Block, Paragraph, Table
 from parsers.text import clean
 
@@ -34,6 +35,7 @@ BLOCK_TAGS = frozenset(
         "thead", "tbody", "tfoot", "caption", "header", "footer", "main", "aside", "figure", "figcaption",
     }
 )
+_MAX_SPAN = 50
 _LEAF_BLOCKS = frozenset({"p", "li", "dt", "dd", "h3", "h4", "h5", "h6", "blockquote", "pre", "legend", "caption"})
 
 
@@ -58,9 +60,21 @@ def parse_html(raw: bytes, encoding: str, part: Part | None = None) -> etree._El
     if parser is None:
         parser = _PARSERS[encoding] = etree.HTMLParser(encoding=encoding, remove_pis=True)
     root = etree.fromstring(raw, parser=parser)
+    _refuse_truncated(parser)
     if root is None:
         raise ValueError("no HTML element in the document")
     return root
+
+
+def _refuse_truncated(parser: etree.HTMLParser) -> None:
+    """libxml2 stops at its resource limits (nesting deeper than 256 elements, a text node or attribute
+    over 10 MB) and returns what it read so far: the rest of the page would be dropped without a word."""
+    for error in parser.error_log:
+        if error.level_name == "FATAL" and error.type_name == "ERR_RESOURCE_LIMIT":
+            what = ("elements nested deeper than 256" if "depth" in error.message.lower()
+                    else "a text node or attribute over 10 MB")
+            raise OverLimit(f"page with {what} (line {error.line}): beyond the HTML parser's limits, the rest of "
+                            "the page would be dropped")
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,8 +241,12 @@ def _rows(table: etree._Element):
 
 
 def _span(cell: etree._Element, name: str) -> int:
-    value = cell.get(name)
-    return int(value) if value and value.isdigit() else 1
+    value = (cell.get(name) or "").strip()
+    # Browsers clamp spans (colspan to 1000, rowspan to 65534); a handbook table spans a few columns, and a
+    # huge span would only multiply cells.
+    if not (value.isascii() and value.isdigit() and 0 < len(value) <= 6):
+        return 1
+    return max(1, min(int(value), _MAX_SPAN))
 
 
 def _header_labels(rows: list[list[etree._Element]]) -> tuple[str, ...]:
