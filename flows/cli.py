@@ -5,6 +5,7 @@ import argparse
 import csv
 import json
 import os
+import stat
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -80,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stdout = open(os.devnull, "w")
         return 0
+    except Exception as exc:  # a bug: still one line, and the exit code of a failure
+        first = (str(exc).splitlines() or [""])[0][:300]
+        print(f"ooh {args.command}: unexpected {type(exc).__name__}: {first} (a bug: please report it with the "
+              "command that caused it)", file=sys.stderr)
+        return 2
 
 
 class UserError(Exception):
@@ -130,6 +136,9 @@ def _print_load(summary, source: str, warehouse: str) -> None:
     )
     for source_url, code, reason in summary.rejected:
         print(f"  rejected {source_url}: {reason} [{code}]")
+    if summary.figures_refused:
+        print(f"{summary.figures_refused} figures the pages state were not kept (implausible values, or numbers in "
+              "forms the handbook never uses); list them with: ooh query \"SELECT * FROM refused_figures\"")
     findings = sum(summary.quality.values())
     if findings:
         print(f"Data quality: {findings} findings ("
@@ -177,7 +186,7 @@ def cmd_parse(args, settings) -> int:
 
     path = Path(args.file)
     try:
-        page = parse_page(path.read_bytes())
+        page = parse_page(_read_page_file(path))
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror}") from exc
     except ParseError as exc:
@@ -197,6 +206,20 @@ def cmd_parse(args, settings) -> int:
              f.period or "", _show(f.ref_year), f.qualifier or "", f.setting or "", f.raw_text) for f in page.figures]
     _print_table(["section", "figure", "value", "unit", "period", "year", "qualifier", "setting", "as stated"], rows)
     return 0
+
+
+def _read_page_file(path: Path) -> bytes:
+    """The bytes of a regular file, never more than a page can be: a FIFO, a device (/dev/zero) or a
+    directory is refused before it is opened, so reading can neither hang nor fill memory."""
+    from parsers.decode import MAX_PAGE_BYTES
+
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file (a pipe, socket or device)"
+        raise UserError(f"cannot read {path}: {kind}; give the path of a saved page")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_PAGE_BYTES + 1)
+    return data
 
 
 def cmd_query(args, settings) -> int:

@@ -14,15 +14,17 @@ from parsers.errors import ParseError
 from parsers.figures import extract_figures
 from parsers.layouts import LAYOUTS
 from parsers.model import Figure, Page, Section
+from parsers.plausible import screen
 
 # Bump when a change alters what any page parses to: the warehouse re-loads pages parsed by another version.
-PARSER_VERSION = "5"
+PARSER_VERSION = "6"
 
 
 def parse_page(data: bytes) -> Page:
     doc = decode(data)
     layout = detect_layout(doc)
     draft = LAYOUTS[layout](doc)
+    figures, refused = screen(extract_figures(draft.sections, draft.edition, draft.title), draft.sections, draft.edition)
     return Page(
         layout=layout,
         parser_version=PARSER_VERSION,
@@ -33,7 +35,8 @@ def parse_page(data: bytes) -> Page:
         soc_code=draft.soc_code,
         canonical_url=draft.canonical_url,
         sections=draft.sections,
-        figures=extract_figures(draft.sections, draft.edition, draft.title),
+        figures=figures,
+        refused=refused,
     )
 
 

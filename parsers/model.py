@@ -99,7 +99,7 @@ class Page:
     sections: list[Section]
     figures: list[Figure] = field(default_factory=list)
     soc_code: str | None = None  # the occupation's own: the projections table's first row, else the only one stated
-
+    refused: list = field(default_factory=list)  # parsers.plausible.Refused: figures not kept, with the reason
 
     def to_dict(self, *, with_text: bool = True) -> dict:
         return {
@@ -118,6 +118,7 @@ class Page:
                 for s in self.sections
             ],
             "figures": [figure_to_dict(f) for f in self.figures],
+            **({"refused": [asdict(r) for r in self.refused]} if self.refused else {}),
         }
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 
 _SCALES = {"thousand": Decimal(1_000), "million": Decimal(1_000_000), "billion": Decimal(1_000_000_000)}
@@ -52,13 +52,16 @@ QUALIFIERS = {
 }
 QUALIFIER_WORDS = "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True))
 _SIX_PLACES = Decimal("0.000001")
+# Longer than any number a page states, however absurd; such a string is no number (parsers/plausible.py
+# refuses the long ones that are read, with the reason).
+_MAX_DIGITS = 60
 
 
 @lru_cache(maxsize=8192)  # the same few thousand numbers recur on every page (years, percents, table cells)
 def parse_number(text: str) -> Decimal | None:
     """'159,000' -> 159000; '3.55 million' -> 3550000; '$8.49' -> 8.49; '-600' -> -600."""
     match = _NUMBER.match(" ".join(text.split()))
-    if not match:
+    if not match or len(match["digits"]) + len(match["frac"] or "") > _MAX_DIGITS:
         return None
     try:
         value = Decimal(match["digits"].replace(",", "") + (match["frac"] or ""))
@@ -74,16 +77,16 @@ def parse_number(text: str) -> Decimal | None:
 def parse_count_word(text: str) -> int | None:
     """'2' -> 2, 'two' -> 2, 'One' -> 1."""
     text = text.strip().lower()
-    if text.isdigit():
-        return int(text)
+    if text.isascii() and text.isdigit():  # str.isdigit() also accepts '²', which int() refuses
+        return int(text) if len(text) <= _MAX_DIGITS else None
     return _WORDS.get(text)
 
 
 def parse_number_words(text: str) -> int | None:
     """'Forty-three' -> 43, 'nine' -> 9, '12' -> 12."""
     text = " ".join(text.lower().replace("-", " ").split())
-    if text.isdigit():
-        return int(text)
+    if text.isascii() and text.isdigit():
+        return int(text) if len(text) <= _MAX_DIGITS else None
     first, _, rest = text.partition(" ")
     if first in _TENS:
         if not rest:
@@ -125,7 +128,9 @@ def month_number(name: str | None) -> int | None:
 
 def _tidy(value: Decimal) -> Decimal:
     """Drop trailing zeros but never switch to exponent notation (Decimal('1E+5'))."""
-    value = value.normalize()
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value
+    with localcontext() as ctx:
+        ctx.prec = 2 * _MAX_DIGITS  # the default 28 digits would fail on an absurd number instead of refusing it
+        value = value.normalize()
+        if value == value.to_integral_value():
+            return value.quantize(Decimal(1))
+        return value

@@ -43,6 +43,7 @@ class LoadSummary:
     inputs_rejected: int = 0
     sections_written: int = 0
     figures_written: int = 0
+    figures_refused: int = 0  # figures the pages state that were not kept (refused_figures has why)
     rejected: list[tuple[str, str, str]] = field(default_factory=list)  # source_url, code, reason
     quality: dict[str, int] = field(default_factory=dict)  # data quality check -> findings after this load
 
@@ -99,6 +100,8 @@ def _save(con, inputs, source, parser_version, flow_run_id) -> LoadSummary:
     if replaced:
         for table in ("extracted_figures", "sections", "pages"):
             con.execute(f"DELETE FROM {table} WHERE page_id IN (SELECT unnest(?))", [replaced])
+    if to_write:  # whatever is there for these pages is another parse's (or a page deleted by hand)
+        con.execute("DELETE FROM refused_figures WHERE page_id IN (SELECT unnest(?))", [[i.sha256 for i in to_write]])
     if to_write:
         insert_rows(con, "editions", _editions(to_write, load_id), conflict="DO NOTHING")
         insert_rows(con, "occupations", _occupations(to_write, load_id), conflict="DO NOTHING")
@@ -107,7 +110,10 @@ def _save(con, inputs, source, parser_version, flow_run_id) -> LoadSummary:
         figures = _figures(to_write, load_id)
         insert_rows(con, "sections", sections)
         insert_rows(con, "extracted_figures", figures)
+        refused = _refused(to_write, load_id)
+        insert_rows(con, "refused_figures", refused)
         summary.sections_written, summary.figures_written = sections.num_rows, figures.num_rows
+        summary.figures_refused = refused.num_rows
     if parsed:
         # A source re-read with other bytes now points at them; the same bytes change nothing.
         insert_rows(
@@ -144,11 +150,11 @@ def _save(con, inputs, source, parser_version, flow_run_id) -> LoadSummary:
     con.execute(
         """UPDATE loads SET finished_at = ?, inputs_seen = ?, pages_new = ?, pages_replaced = ?,
                pages_unchanged = ?, inputs_duplicate = ?, inputs_rejected = ?, sections_written = ?,
-               figures_written = ?
+               figures_written = ?, figures_refused = ?
            WHERE load_id = ?""",
         [datetime.now(timezone.utc).replace(tzinfo=None), summary.inputs_seen, summary.pages_new,
          summary.pages_replaced, summary.pages_unchanged, summary.inputs_duplicate, summary.inputs_rejected,
-         summary.sections_written, summary.figures_written, load_id],
+         summary.sections_written, summary.figures_written, summary.figures_refused, load_id],
     )
     return summary
 
@@ -231,5 +237,25 @@ def _figures(items: list[Input], load_id: int) -> pa.Table:
         "value": pa.array(cols["value"], _DECIMAL),
         "ref_year": pa.array(cols["ref_year"], pa.int32()),
         "ref_month": pa.array(cols["ref_month"], pa.int32()),
+        "load_id": pa.array([load_id] * n, pa.int32()),
+    })
+
+
+_REFUSED_FIELDS = ("kind", "measure", "raw_text", "value", "sentence", "reason")
+
+
+def _refused(items: list[Input], load_id: int) -> pa.Table:
+    cols: dict[str, list] = {k: [] for k in ("page_id", "refusal_no", "section_key", *_REFUSED_FIELDS)}
+    for item in items:
+        for no, refused in enumerate(item.page.refused, 1):
+            cols["page_id"].append(item.sha256)
+            cols["refusal_no"].append(no)
+            cols["section_key"].append(refused.section)
+            for name in _REFUSED_FIELDS:
+                cols[name].append(getattr(refused, name))
+    n = len(cols["page_id"])
+    return pa.table({
+        **{k: pa.array(v, pa.string()) for k, v in cols.items() if k != "refusal_no"},
+        "refusal_no": pa.array(cols["refusal_no"], pa.int32()),
         "load_id": pa.array([load_id] * n, pa.int32()),
     })

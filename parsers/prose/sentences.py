@@ -14,7 +14,11 @@ from parsers.text import clean
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 SCALED = rf"(?:{NUM})(?:\s+(?:thousand|million|billion)\b)?"
-MONEY = rf"\$\s?(?:{NUM})"
+# Money as the handbook writes it, and nothing that only starts like it: never a number with a sign before
+# the dollar ("-$50,250"), an exponent, digits grouped by spaces, a decimal comma or a scale word after it
+# (parsers/plausible.py refuses those, with the reason).
+MONEY = (rf"(?<![^\w$,.][-\u2212])(?<![^\w$,.][-\u2212]\s)(?<!^[-\u2212])(?<!^[-\u2212]\s)\$\s?(?:{NUM})"
+         rf"(?![\d]|[.,]\d|[eE][+-]?\d|\s\d{{3}}\b|\s+(?:thousand|million|billion|trillion|quadrillion)\b)")
 Q = rf"(?:(?P<q>{QUALIFIER_WORDS})\s+)?"
 # Patterns start at the number or at a fixed word (fast to scan for); a qualifier before the number is
 # looked up backwards from the match ("About 2 out of 5", "more than 200").
