@@ -1,14 +1,36 @@
-"""Read-only access for people and tools: `ooh query` and the reports, and the Parquet export of the
-marts for BI tools. Nothing here writes the warehouse."""
+"""Read-only access for people and tools: `ooh query`, the reports, a dashboard; and the Parquet export of
+the marts for BI tools. Nothing here writes the warehouse.
+
+`read_query` and `read_query_arrow` run SQL that may come from anyone (a dashboard's user, a shell), so
+they run exactly one statement that only reads, on a connection that can neither reach files nor the
+network nor change its own settings:
+
+- the statement is one SELECT (WITH, DESCRIBE, SHOW, SUMMARIZE, VALUES, PIVOT ... IN, FROM ...) or an
+  EXPLAIN of one, as DuckDB's parser classifies it: COPY, ATTACH, EXPORT, SET, INSTALL, PRAGMA, CALL and
+  the rest are refused before anything runs;
+- the database is opened read-only with `enable_external_access` off (no file but the warehouse itself,
+  no URL: read_csv, glob, COPY TO, ATTACH, EXPORT all fail), extension autoinstall and autoload off (no
+  download), Python replacement scans off (no caller's variable becomes a table), and
+  `lock_configuration` on, so a statement cannot SET any of this back. They are given when the database
+  is opened: DuckDB still opens the file it was asked to open (the warehouse, read-only), and afterwards
+  no statement can turn external access back on or change a locked setting;
+- `allow_files` turns external access on for local use (read_csv of one's own files); the statement must
+  still only read, and autoinstall stays off, so nothing is downloaded.
+"""
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from warehouse.contract import read_contract
 from warehouse.db import SHAPE_SHA256, WarehouseError, connect, schema_info
@@ -16,19 +38,214 @@ from warehouse.db import SHAPE_SHA256, WarehouseError, connect, schema_info
 # `ooh timeline`: one occupation's continuing line and the parts that moved ({year}: the constant dollars')
 TIMELINE_SQL = (Path(__file__).parent / "queries" / "timeline.sql").read_text()
 
+READ_STATEMENTS = "SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN"
+_LOCKED = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "python_enable_replacements": False,
+    "lock_configuration": True,  # no SET or RESET can change any setting afterwards
+}
+_ARROW_BATCH_ROWS = 10_000
 
-def read_query(path: str | Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
-    """Run one statement on a read-only connection; returns (column names, rows)."""
-    con = connect(path, read_only=True)
-    try:
-        result = con.execute(sql, params or [])
+
+class QueryRefused(WarehouseError):
+    """SQL that is not one read-only statement, or that reaches for a file, a URL or a setting."""
+
+
+class QueryTimedOut(WarehouseError):
+    """A query still running when its time was up; it was interrupted."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple]
+    truncated: bool = False  # the statement had more rows than max_rows; they were not read
+
+
+@dataclass(frozen=True, slots=True)
+class ArrowResult:
+    table: pa.Table
+    truncated: bool = False
+
+
+def read_query(path: str | Path, sql: str, params: list | None = None, *, max_rows: int | None = None,
+               timeout: float | None = None, allow_files: bool = False) -> QueryResult:
+    """Run one read-only statement on a locked-down read-only connection (see the module's docstring);
+    at most `max_rows` rows are read, and the statement is interrupted after `timeout` seconds."""
+    with _running(path, sql, timeout, allow_files) as (con, statement):
+        result = con.execute(statement, params or [])
         if result.description is None:
-            return [], []
-        return [d[0] for d in result.description], result.fetchall()
+            return QueryResult([], [])
+        columns = [d[0] for d in result.description]
+        rows = result.fetchall() if max_rows is None else result.fetchmany(max_rows + 1)
+    truncated = max_rows is not None and len(rows) > max_rows
+    return QueryResult(columns, rows[:max_rows] if truncated else rows, truncated)
+
+
+def read_query_arrow(path: str | Path, sql: str, params: list | None = None, *, max_rows: int | None = None,
+                     timeout: float | None = None, allow_files: bool = False) -> ArrowResult:
+    """`read_query`, as an Arrow table (DuckDB's own types, for Parquet), read in batches up to `max_rows`."""
+    with _running(path, sql, timeout, allow_files) as (con, statement):
+        reader = con.sql(statement, params=params or None).to_arrow_reader(_ARROW_BATCH_ROWS)
+        batches, rows = [], 0
+        for batch in reader:
+            batches.append(batch)
+            rows += batch.num_rows
+            if max_rows is not None and rows > max_rows:
+                break
+        table = pa.Table.from_batches(batches, schema=reader.schema)
+    truncated = max_rows is not None and table.num_rows > max_rows
+    return ArrowResult(table.slice(0, max_rows) if truncated else table, truncated)
+
+
+def write_parquet(table: pa.Table, output: str | Path) -> None:
+    """Write a query's result as Parquet with DuckDB's writer (it writes every type a query returns,
+    INTERVAL included, as `COPY TO` did), on a connection of its own, in memory, that runs only this COPY
+    and never a query's SQL."""
+    con = duckdb.connect()
+    try:
+        con.register("result", table)
+        con.execute(f"COPY result TO '{_literal(Path(output))}' (FORMAT PARQUET)")
     except duckdb.Error as exc:
-        raise WarehouseError(f"query failed: {str(exc).splitlines()[0]}{_stale_hint(con)}") from exc
+        raise WarehouseError(_first_line(exc)) from exc
     finally:
         con.close()
+
+
+@contextmanager
+def _running(path: str | Path, sql: str, timeout: float | None,
+             allow_files: bool) -> Iterator[tuple[duckdb.DuckDBPyConnection, object]]:
+    """The locked connection and the one statement to run; DuckDB's errors become one-line reasons."""
+    con = _connect_locked(path, allow_files)
+    deadline = _Deadline(con, timeout)
+    try:
+        statement = _read_statement(con, sql)
+        deadline.start()
+        try:
+            yield con, statement
+        finally:
+            deadline.stop()
+    except duckdb.InterruptException as exc:
+        if deadline.expired:
+            raise QueryTimedOut(f"query stopped after {timeout:g} s, its time limit: narrow it (a WHERE, a LIMIT) "
+                                "or allow it more time") from exc
+        raise WarehouseError("query interrupted") from exc
+    except duckdb.PermissionException as exc:
+        raise QueryRefused(_file_access_reason(exc, allow_files)) from exc
+    except duckdb.Error as exc:
+        raise WarehouseError(f"query failed: {_first_line(exc)}{_stale_hint(con)}") from exc
+    finally:
+        con.close()
+
+
+def _connect_locked(path: str | Path, allow_files: bool) -> duckdb.DuckDBPyConnection:
+    # Settings belong to the database, which DuckDB shares among a process's connections to one file: set
+    # after opening, they would also lock a dashboard's own connections; given at open, DuckDB refuses to
+    # mix connections with other settings instead.
+    config = {"enable_external_access": allow_files, **_LOCKED}
+    try:
+        return connect(path, read_only=True, config=config)
+    except duckdb.ConnectionException as exc:  # DuckDB shares one database per file and process
+        raise WarehouseError(f"{path} is already open in this process with other settings ({_first_line(exc)}): "
+                             "close that connection before querying through ooh-warehouse") from exc
+
+
+class _Deadline:
+    """Interrupts the connection's statement once `seconds` have passed, and never after `stop`: an
+    interrupt that arrived late would stop whatever ran next on the connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, seconds: float | None):
+        self._con, self._lock, self._stopped, self.expired = con, threading.Lock(), False, False
+        self._timer = threading.Timer(seconds, self._expire) if seconds else None
+
+    def start(self) -> None:
+        if self._timer:
+            self._timer.daemon = True
+            self._timer.start()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+        if self._timer:
+            self._timer.cancel()
+
+    def _expire(self) -> None:
+        with self._lock:
+            if not self._stopped:
+                self.expired = True
+                self._con.interrupt()
+
+
+def _read_statement(con: duckdb.DuckDBPyConnection, sql: str):
+    """The one statement of `sql`, if DuckDB's parser says it only reads; refused otherwise."""
+    statements = con.extract_statements(sql)
+    if len(statements) != 1:
+        given = "no statement" if not statements else f"{len(statements)} statements"
+        raise QueryRefused(f"query refused: {given} given: give exactly one {READ_STATEMENTS} statement")
+    statement = statements[0]
+    if statement.type == duckdb.StatementType.EXPLAIN:
+        explained = _explained(con, statement.query)
+        if explained is None:
+            raise QueryRefused("query refused: what this EXPLAIN explains cannot be told apart: explain one SELECT")
+        if explained.type != duckdb.StatementType.SELECT:
+            raise QueryRefused(f"query refused: EXPLAIN of {_first_word(explained.query)} is not read-only: "
+                               "explain a SELECT")
+    elif statement.type != duckdb.StatementType.SELECT:
+        raise QueryRefused(f"query refused: {_first_word(statement.query)} is not a read-only statement"
+                           f"{_MULTI_HINT if statement.type == duckdb.StatementType.MULTI else ''}: "
+                           f"give one {READ_STATEMENTS} statement")
+    return statement
+
+
+# A PIVOT without its IN list is several statements (it first creates a type of the values it finds).
+_MULTI_HINT = " (a PIVOT needs its values listed: ON column IN (...))"
+
+
+def _explained(con: duckdb.DuckDBPyConnection, text: str):
+    """The statement `EXPLAIN [ANALYZE] [(options)] <statement>` wraps (EXPLAIN ANALYZE runs it), found by
+    DuckDB's tokenizer and parser; None when it cannot be told apart."""
+    tokens = duckdb.tokenize(text)
+    ends = [start for start, _ in tokens[1:]] + [len(text)]
+    words = [(start, text[start:end].strip()) for (start, kind), end in zip(tokens, ends)
+             if kind != duckdb.token_type.comment]
+    i = 1  # words[0] is EXPLAIN
+    if i < len(words) and words[i][1].upper() == "ANALYZE":
+        i += 1
+    if i < len(words) and words[i][1] == "(":
+        depth = 0
+        for i in range(i, len(words)):
+            depth += {"(": 1, ")": -1}.get(words[i][1], 0)
+            if depth == 0:
+                break
+        i += 1
+    if i >= len(words):
+        return None
+    try:
+        inner = con.extract_statements(text[words[i][0]:])
+    except duckdb.Error:
+        return None
+    return inner[0] if len(inner) == 1 else None
+
+
+def _first_word(text: str) -> str:
+    """A statement's keyword as written (COPY, ATTACH, INSTALL, USE), for messages."""
+    for start, kind in duckdb.tokenize(text):
+        if kind != duckdb.token_type.comment:
+            return text[start:].split(None, 1)[0].rstrip(";(").upper()
+    return "an empty statement"
+
+
+def _file_access_reason(exc: duckdb.PermissionException, allow_files: bool) -> str:
+    # DuckDB says which file and then why ("... - file system operations are disabled by configuration")
+    reason = _first_line(exc).removeprefix("Permission Error: ").split(" - ")[0]
+    if allow_files:
+        return f"query refused: {reason}: queries may read local files, but never load or download extensions"
+    return f"query refused: {reason}: queries read only the warehouse; --allow-files lets them read local files"
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _stale_hint(con: duckdb.DuckDBPyConnection) -> str:
@@ -37,21 +254,6 @@ def _stale_hint(con: duckdb.DuckDBPyConnection) -> str:
         return ""
     return (" (this warehouse's tables and views were made by another version of ooh-warehouse: "
             "'ooh upgrade' brings them up to date)")
-
-
-def write_query_parquet(path: str | Path, sql: str, output: str | Path) -> int:
-    """Write one query's result to a Parquet file; returns its number of rows."""
-    con = connect(path, read_only=True)
-    try:
-        relation = con.sql(sql)
-        if relation is None:
-            raise WarehouseError("query failed: the statement returns no rows to write")
-        relation.write_parquet(str(output))
-        return con.execute("SELECT count(*) FROM read_parquet(?)", [str(output)]).fetchone()[0]
-    except duckdb.Error as exc:
-        raise WarehouseError(f"query failed: {str(exc).splitlines()[0]}{_stale_hint(con)}") from exc
-    finally:
-        con.close()
 
 
 # Small marts stay one file: quality_report holds one load's findings, often none.
