@@ -64,8 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--warehouse", default=str(settings.warehouse))
 
     p = sub.add_parser("export", help="write the marts as Parquet files, partitioned by edition, for BI tools")
-    p.add_argument("directory")
+    p.add_argument("directory", help="a new or empty folder, or one an earlier export wrote (it is updated)")
     p.add_argument("--warehouse", default=str(settings.warehouse))
+    p.add_argument("--overwrite", action="store_true",
+                   help="write into a folder that holds other things: what is named like an output is replaced, "
+                        "nothing else")
 
     p = sub.add_parser("upgrade", help="bring a warehouse made by an older ooh-warehouse up to this version's schema and views")
     p.add_argument("--warehouse", default=str(settings.warehouse))
@@ -399,7 +402,7 @@ def cmd_links(args, settings) -> int:
 def cmd_export(args, settings) -> int:
     from warehouse.query import export_marts
 
-    written = export_marts(args.warehouse, args.directory)
+    written = export_marts(args.warehouse, args.directory, overwrite=args.overwrite)
     print(f"Exported {len(written)} marts from {args.warehouse} to {Path(args.directory).resolve()} "
           "(manifest.json describes them):")
     _print_table(["mart", "rows", "files"], [(name, f"{rows:,}", where) for name, rows, where in written])

@@ -1,8 +1,10 @@
 """`ooh query` and `read_query` are safe behind a dashboard: one statement that only reads, on a connection
-that reaches no file but the warehouse, no network and no setting; with a row limit and a time limit."""
+that reaches no file but the warehouse, no network and no setting; with a row limit and a time limit.
+`ooh export` never deletes what it did not write."""
 import hashlib
 import http.server
 import json
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -13,7 +15,8 @@ import pytest
 
 from conftest import PAGES, run
 from warehouse.db import WarehouseError
-from warehouse.query import TIMELINE_SQL, QueryRefused, QueryTimedOut, read_query, read_query_arrow
+from warehouse.query import (TIMELINE_SQL, QueryRefused, QueryTimedOut, export_marts, read_query,
+                             read_query_arrow)
 
 # A cross join of a million by a million rows, each row computed: many minutes of work on any machine
 LONG_QUERY = "SELECT count(*) FROM range(1000000) a, range(1000000) b WHERE (a.range + b.range) % 7 = 3"
@@ -362,3 +365,90 @@ def test_sql_that_fails_is_one_line(warehouse, env):
     refused(run(["query", "SELECT * FROM no_such_mart"], env), "query failed: Catalog Error")
     refused(run(["query", "   -- nothing but a comment"], env), "no statement given")
     refused(run(["query", "SELECT 1", "--warehouse", "/nonexistent/w.duckdb"], env), "no warehouse at")
+
+
+# --- export ------------------------------------------------------------------------------------------------
+
+def export(env, directory: Path, *options):
+    return run(["export", str(directory), *options], env)
+
+
+def test_export_refuses_a_folder_it_did_not_write(warehouse, env, tmp_path):
+    target = tmp_path / "mine"
+    (target / "figures").mkdir(parents=True)
+    (target / "figures" / "notes.txt").write_text("my own notes\n")
+    (target / "budget.xlsx").write_bytes(b"not ours")
+    before = digests(target)
+    result = export(env, target)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "is not empty and holds no earlier export" in result.stderr and "--overwrite" in result.stderr
+    assert digests(target) == before and sorted(p.name for p in target.iterdir()) == ["budget.xlsx", "figures"]
+
+
+def test_export_with_overwrite_replaces_only_what_is_named_like_an_output(warehouse, env, tmp_path):
+    target = tmp_path / "mine"
+    (target / "figures").mkdir(parents=True)
+    (target / "figures" / "notes.txt").write_text("my own notes\n")
+    (target / "budget.xlsx").write_bytes(b"not ours")
+    result = export(env, target, "--overwrite")
+    assert result.returncode == 0, result.stderr
+    assert (target / "budget.xlsx").read_bytes() == b"not ours"
+    assert not (target / "figures" / "notes.txt").exists()  # replaced by the mart, as asked
+    assert {p.name for p in (target / "figures").iterdir()} == {"edition=2006-07", "edition=2010-11", "edition=2024-34"}
+    assert json.loads((target / "manifest.json").read_text())["marts"]
+
+
+def test_export_again_replaces_its_own_files_and_keeps_the_rest(warehouse, env, tmp_path):
+    target = tmp_path / "bi"
+    assert export(env, target).returncode == 0
+    first = json.loads((target / "manifest.json").read_text())
+    (target / "README.txt").write_text("exported for the dashboard\n")
+    (target / "wages" / "edition=2024-34" / "stale.parquet").write_bytes(b"left by an old export")
+    again = export(env, target)
+    assert again.returncode == 0, again.stderr
+    assert (target / "README.txt").read_text() == "exported for the dashboard\n"
+    assert not (target / "wages" / "edition=2024-34" / "stale.parquet").exists()
+    rows = duckdb.connect().execute(
+        f"SELECT count(*) FROM read_parquet('{target}/figures/*/*.parquet', hive_partitioning = true)").fetchone()[0]
+    assert rows == next(m["rows"] for m in first["marts"] if m["name"] == "figures")
+    assert not [p for p in target.iterdir() if p.name.startswith(".")]  # nothing of the swap left behind
+
+
+def test_export_refuses_an_output_its_manifest_does_not_list(warehouse, env, tmp_path):
+    target = tmp_path / "bi"
+    assert export(env, target).returncode == 0
+    manifest = json.loads((target / "manifest.json").read_text())
+    manifest["marts"] = [m for m in manifest["marts"] if m["name"] != "programs"]
+    (target / "manifest.json").write_text(json.dumps(manifest))  # programs/ is now someone else's
+    before = digests(target)
+    result = export(env, target)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "holds programs, which its manifest.json does not list" in result.stderr
+    assert digests(target) == before
+    assert export(env, target, "--overwrite").returncode == 0
+    assert any(m["name"] == "programs" for m in json.loads((target / "manifest.json").read_text())["marts"])
+
+
+def test_export_refuses_a_file_and_an_unwritable_place(warehouse, env, tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine\n")
+    result = export(env, a_file)
+    assert result.returncode == 2 and "is a file: give a folder" in result.stderr and result.stderr.count("\n") == 1
+    assert a_file.read_text() == "mine\n"
+    nowhere = export(env, Path("/proc/no-such-folder"))
+    assert nowhere.returncode == 2 and "cannot write in" in nowhere.stderr and nowhere.stderr.count("\n") == 1
+
+
+def test_a_failed_export_leaves_the_previous_one_whole(warehouse, tmp_path):
+    out = tmp_path / "bi"
+    export_marts(warehouse, out)
+    broken = tmp_path / "broken.duckdb"
+    shutil.copyfile(warehouse, broken)
+    con = duckdb.connect(str(broken))
+    con.execute("DROP VIEW programs")  # the export fails at this mart, after writing the ones before it
+    con.close()
+    before = digests(out)
+    with pytest.raises(WarehouseError, match="export failed: Catalog Error"):
+        export_marts(broken, out)
+    assert digests(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -258,56 +259,131 @@ def _stale_hint(con: duckdb.DuckDBPyConnection) -> str:
 
 # Small marts stay one file: quality_report holds one load's findings, often none.
 SINGLE_FILE = frozenset({"occupation_keys", "quality_report"})
+MANIFEST = "manifest.json"
+STAGING_PREFIX = ".ooh-export-"  # where an export writes before it moves each mart into place
 
 
-def export_marts(path: str | Path, directory: str | Path) -> list[tuple[str, int, str]]:
+def export_marts(path: str | Path, directory: str | Path, *, overwrite: bool = False) -> list[tuple[str, int, str]]:
     """Write every mart of the contract as Parquet under `directory`: the large ones as
     `<mart>/edition=<edition>/*.parquet` (Hive partitioning, which BI tools and DuckDB read as one
-    table), the small ones as `<mart>.parquet`; and `manifest.json` describing them. Each mart is written
-    beside its old copy and swapped in, so a reader never finds half of one. Returns (mart, rows, where)."""
+    table), the small ones as `<mart>.parquet`; and `manifest.json` describing them. Returns (mart, rows,
+    where).
+
+    Everything is first written into a hidden folder inside `directory`, then each mart is moved into
+    place, so a reader never finds half of one, and a failed export leaves the previous one whole. Only
+    what a previous export wrote (the paths its manifest.json lists) is replaced: a folder that is not
+    empty and holds no previous export, or holds something named like an output that the manifest does
+    not list, is refused unless `overwrite`; and what is not named like an output is never touched."""
     directory = Path(directory).expanduser().resolve()
-    directory.mkdir(parents=True, exist_ok=True)
     marts = [r for r in read_contract().values() if r.layer == "mart"]
-    con = connect(path, read_only=True)
-    written = []
+    targets = {mart.name: mart.name if _partitioned(mart) else f"{mart.name}.parquet" for mart in marts}
+    con = connect(path, read_only=True)  # a trusted connection: it runs only the SQL written here
     try:
-        for mart in marts:
-            partitioned = mart.name not in SINGLE_FILE and any(c.name == "edition" for c in mart.columns)
-            final = directory / (mart.name if partitioned else f"{mart.name}.parquet")
-            scratch = directory / f".{final.name}.tmp"
-            _remove(scratch)
-            options = "FORMAT PARQUET, PARTITION_BY (edition)" if partitioned else "FORMAT PARQUET"
-            rows = con.execute(f"COPY (SELECT * FROM {mart.name}) TO '{_literal(scratch)}' ({options})").fetchone()[0]
-            if partitioned and not scratch.exists():  # no rows: keep an empty folder, not a stale one
-                scratch.mkdir()
-            _remove(final)
-            os.replace(scratch, final)
-            written.append((mart.name, rows, str(final.relative_to(directory))))
-        manifest = {
-            "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "warehouse": str(Path(path).resolve()),
-            "schema_version": schema_info(con, "schema_version"),
-            "latest_load": con.execute("SELECT max(load_id) FROM loads").fetchone()[0],
-            "marts": [{"name": mart.name, "path": where, "rows": rows,
-                       "partitioned_by": None if where.endswith(".parquet") else "edition", "description": mart.description,
-                       "columns": [{"name": c.name, "type": c.type, "unit": c.unit, "meaning": c.meaning}
-                                   for c in mart.columns]}
-                      for mart, (_, rows, where) in zip(marts, written)],
-        }
-        (directory / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        _check_export_target(directory, [*targets.values(), MANIFEST], overwrite)
+        staging = _make_staging(directory)
+        try:
+            written = _write_marts(con, staging, marts, targets)
+            manifest = _write_manifest(con, path, staging, marts, written)
+            for _, _, where in written:
+                _move_into_place(staging / where, directory / where, staging)
+            _move_into_place(manifest, directory / MANIFEST, staging)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # made by this run: ours to remove
     except duckdb.Error as exc:
-        raise WarehouseError(f"export failed: {str(exc).splitlines()[0]}{_stale_hint(con)}") from exc
+        raise WarehouseError(f"export failed: {_first_line(exc)}{_stale_hint(con)}") from exc
+    except OSError as exc:
+        raise WarehouseError(f"export failed: {exc.strerror}: {exc.filename}") from exc
     finally:
         con.close()
     return written
 
 
+def _make_staging(directory: Path) -> Path:
+    """A new hidden folder in `directory` (the same file system, so that moving out of it is a rename)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=directory))
+    except OSError as exc:
+        raise WarehouseError(f"export failed: cannot write in {directory}: {exc.strerror}: give a folder you can "
+                             "write") from exc
+
+
+def _partitioned(mart) -> bool:
+    return mart.name not in SINGLE_FILE and any(c.name == "edition" for c in mart.columns)
+
+
+def _check_export_target(directory: Path, outputs: list[str], overwrite: bool) -> None:
+    """Refuse a folder that holds anything but a previous export, or an output a previous export did not
+    write, unless told to replace them."""
+    if directory.exists() and not directory.is_dir():
+        raise WarehouseError(f"export refused: {directory} is a file: give a folder")
+    if overwrite or not directory.is_dir():
+        return
+    present = [p.name for p in directory.iterdir() if not p.name.startswith(STAGING_PREFIX)]
+    if not present:
+        return
+    ours = _previous_export(directory)
+    if not ours:
+        raise WarehouseError(f"export refused: {directory} is not empty and holds no earlier export (no manifest.json "
+                             "of ours): choose a new or empty folder, or give --overwrite to write there (what is "
+                             "named like an output is replaced, nothing else)")
+    foreign = sorted(name for name in outputs if name in present and name not in ours)
+    if foreign:
+        raise WarehouseError(f"export refused: {directory} holds {', '.join(foreign)}, which its manifest.json does "
+                             "not list (no earlier export wrote it): move it away, or give --overwrite to replace it")
+
+
+def _previous_export(directory: Path) -> set[str]:
+    """What a previous export wrote in `directory`: the paths its manifest lists, and the manifest."""
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text())
+        paths = {m["path"] for m in manifest["marts"]} if isinstance(manifest, dict) else set()
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+    # a path is only ever a plain name in the folder: nothing a manifest says reaches outside it
+    return {p for p in paths if isinstance(p, str) and p == Path(p).name and p not in ("", ".", "..")} | {MANIFEST}
+
+
+def _write_marts(con: duckdb.DuckDBPyConnection, staging: Path, marts: list,
+                 targets: dict[str, str]) -> list[tuple[str, int, str]]:
+    written = []
+    for mart in marts:
+        scratch = staging / targets[mart.name]
+        options = "FORMAT PARQUET, PARTITION_BY (edition)" if _partitioned(mart) else "FORMAT PARQUET"
+        rows = con.execute(f"COPY (SELECT * FROM {mart.name}) TO '{_literal(scratch)}' ({options})").fetchone()[0]
+        if not scratch.exists():  # no rows: keep an empty folder, not a stale one
+            scratch.mkdir()
+        written.append((mart.name, rows, targets[mart.name]))
+    return written
+
+
+def _write_manifest(con: duckdb.DuckDBPyConnection, path: str | Path, staging: Path, marts: list,
+                    written: list[tuple[str, int, str]]) -> Path:
+    manifest = {
+        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "warehouse": str(Path(path).resolve()),
+        "schema_version": schema_info(con, "schema_version"),
+        "latest_load": con.execute("SELECT max(load_id) FROM loads").fetchone()[0],
+        "marts": [{"name": mart.name, "path": where, "rows": rows,
+                   "partitioned_by": None if where.endswith(".parquet") else "edition", "description": mart.description,
+                   "columns": [{"name": c.name, "type": c.type, "unit": c.unit, "meaning": c.meaning}
+                               for c in mart.columns]}
+                  for mart, (_, rows, where) in zip(marts, written)],
+    }
+    target = staging / MANIFEST
+    target.write_text(json.dumps(manifest, indent=2) + "\n")
+    return target
+
+
+def _move_into_place(new: Path, final: Path, staging: Path) -> None:
+    """A file replaces its old copy in one rename; a folder can only be renamed onto an empty place, so
+    the old one is first moved aside into `staging` (removed with it) and the new one renamed in at once."""
+    if final.is_dir() and not final.is_symlink():
+        os.replace(final, staging / f"{final.name}.old")
+    elif new.is_dir() and (final.exists() or final.is_symlink()):
+        final.unlink()
+    os.replace(new, final)
+
+
 def _literal(path: Path) -> str:
     return str(path).replace("'", "''")
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
