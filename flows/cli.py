@@ -42,11 +42,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print the parsed page as JSON")
 
-    p = sub.add_parser("query", help="run read-only SQL on the warehouse (the marts: warehouse/DATA_DICTIONARY.md)")
-    p.add_argument("sql")
+    p = sub.add_parser("query", help="run one read-only statement on the warehouse (the marts: warehouse/DATA_DICTIONARY.md)")
+    p.add_argument("sql", help="one SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN statement")
     p.add_argument("--warehouse", default=str(settings.warehouse))
     p.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table")
     p.add_argument("--output", help="write to this file instead of the screen (required for parquet)")
+    p.add_argument("--max-rows", metavar="N",
+                   help=f"read at most N rows, 0 for all (default: {QUERY_TABLE_ROWS:,} for the table, all otherwise)")
+    p.add_argument("--timeout", metavar="SECONDS", help="stop the query after this many seconds (default: none)")
+    p.add_argument("--allow-files", action="store_true",
+                   help="let the query read local files (read_csv, read_parquet, glob); it still only reads, "
+                        "and never downloads")
 
     p = sub.add_parser("timeline", help="an occupation across editions: jobs, median wage in nominal and constant dollars")
     p.add_argument("title", help="part of an occupation title in any edition, e.g. 'medical records'")
@@ -59,8 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--warehouse", default=str(settings.warehouse))
 
     p = sub.add_parser("export", help="write the marts as Parquet files, partitioned by edition, for BI tools")
-    p.add_argument("directory")
+    p.add_argument("directory", help="a new or empty folder, or one an earlier export wrote (it is updated)")
     p.add_argument("--warehouse", default=str(settings.warehouse))
+    p.add_argument("--overwrite", action="store_true",
+                   help="write into a folder that holds other things: what is named like an output is replaced, "
+                        "nothing else")
 
     p = sub.add_parser("upgrade", help="bring a warehouse made by an older ooh-warehouse up to this version's schema and views")
     p.add_argument("--warehouse", default=str(settings.warehouse))
@@ -222,30 +231,110 @@ def _read_page_file(path: Path) -> bytes:
     return data
 
 
-def cmd_query(args, settings) -> int:
-    from warehouse.query import read_query, write_query_parquet
+# Rows `ooh query` shows as a table unless told otherwise: a screenful is what a table is for.
+QUERY_TABLE_ROWS = 1000
 
+
+def cmd_query(args, settings) -> int:
+    from warehouse.query import read_query
+
+    limits = _query_limits(args)
+    if args.output:
+        _check_output(Path(args.output), Path(args.warehouse))
     if args.format == "parquet":
-        if not args.output:
-            raise UserError("give --output FILE for Parquet")
-        rows = write_query_parquet(args.warehouse, args.sql, args.output)
-        print(f"wrote {rows} rows to {args.output}", file=sys.stderr)
-        return 0
-    columns, rows = read_query(args.warehouse, args.sql)
-    out = open(args.output, "w", newline="") if args.output else sys.stdout
-    try:
-        if args.format == "csv":
-            writer = csv.writer(out)
-            writer.writerow(columns)
-            writer.writerows(rows)
-        elif args.format == "json":
-            out.write(json.dumps([dict(zip(columns, row)) for row in rows], default=_json_value, indent=2) + "\n")
-        else:
-            _print_table(columns, [[_show(v) for v in row] for row in rows], out)
-    finally:
-        if args.output:
-            out.close()
+        return _query_to_parquet(args, limits)
+    result = read_query(args.warehouse, args.sql, **limits)
+    if args.output:
+        _write_output(args.output, lambda path: _write_rows(args.format, result, path))
+    elif args.format == "table":
+        _print_table(result.columns, [[_show(v) for v in row] for row in result.rows])
+    else:
+        _print_rows(args.format, result, sys.stdout)
+    if result.truncated:
+        print(f"({len(result.rows):,} rows: {_CUT})", file=sys.stderr)
     return 0
+
+
+def _query_limits(args) -> dict:
+    max_rows = _count_option("--max-rows", args.max_rows, QUERY_TABLE_ROWS if args.format == "table" else 0)
+    return {"max_rows": max_rows or None, "timeout": _seconds_option("--timeout", args.timeout),
+            "allow_files": args.allow_files}
+
+
+def _query_to_parquet(args, limits: dict) -> int:
+    """Queries cannot write files: the command writes the result it read."""
+    from warehouse.query import read_query_arrow, write_parquet
+
+    if not args.output:
+        raise UserError("give --output FILE for Parquet")
+    result = read_query_arrow(args.warehouse, args.sql, **limits)
+    _write_output(args.output, lambda path: write_parquet(result.table, path))
+    print(f"wrote {result.table.num_rows} rows to {args.output}" + (f" ({_CUT})" if result.truncated else ""),
+          file=sys.stderr)
+    return 0
+
+
+def _count_option(name: str, text: str | None, default: int) -> int:
+    """A whole number >= 0 given on the command line; parsed here so that a wrong one is one line."""
+    if text is None:
+        return default
+    if not text.isdigit():
+        raise UserError(f"{name} {text}: give a whole number of rows (0 for all)")
+    return int(text)
+
+
+def _seconds_option(name: str, text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1
+    if not 0 < seconds < float("inf"):
+        raise UserError(f"{name} {text}: give a number of seconds above 0")
+    return seconds
+
+
+_CUT = "the query has more rows, cut at --max-rows; --max-rows 0 reads them all"
+
+
+def _check_output(output: Path, warehouse: Path) -> None:
+    """--output never names the warehouse or the files beside it (its versions, lock and log)."""
+    output, warehouse = output.expanduser().resolve(), warehouse.expanduser().resolve()
+    if output.parent == warehouse.parent and (output.name == warehouse.name or output.name.startswith(warehouse.name + ".")):
+        raise UserError(f"--output {output} is one of the warehouse's own files: write somewhere else")
+
+
+def _write_output(output: str, write) -> None:
+    """Write the whole file beside its place, then rename it there: a failed write leaves no half file."""
+    target = Path(output)
+    if not target.parent.is_dir():
+        raise UserError(f"cannot write {output}: there is no folder {target.parent}: give a file in an existing folder")
+    scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        write(scratch)
+        os.replace(scratch, target)
+    except (OSError, WarehouseError) as exc:
+        scratch.unlink(missing_ok=True)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+        raise UserError(f"cannot write {output}: {reason}: give a file in a folder you can write") from exc
+
+
+def _write_rows(fmt: str, result, path: Path) -> None:
+    with open(path, "w", newline="") as out:
+        if fmt == "table":
+            _print_table(result.columns, [[_show(v) for v in row] for row in result.rows], out)
+        else:
+            _print_rows(fmt, result, out)
+
+
+def _print_rows(fmt: str, result, out) -> None:
+    if fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(result.columns)
+        writer.writerows(result.rows)
+    else:
+        out.write(json.dumps([dict(zip(result.columns, row)) for row in result.rows], default=_json_value, indent=2) + "\n")
 
 
 def _json_value(value):
@@ -258,8 +347,8 @@ def _json_value(value):
 def cmd_timeline(args, settings) -> int:
     from warehouse.query import TIMELINE_SQL, read_query
 
-    columns, rows = read_query(args.warehouse, TIMELINE_SQL.replace("{year}", str(args.dollars_of)),
-                               [args.dollars_of, args.title])
+    result = read_query(args.warehouse, TIMELINE_SQL.replace("{year}", str(args.dollars_of)), [args.dollars_of, args.title])
+    columns, rows = result.columns, result.rows
     if not rows:
         raise UserError(f"no occupation title contains '{args.title}' in {args.warehouse}")
     shown = columns.index("share_continued")  # the columns after it are notes, printed in full below
@@ -336,7 +425,7 @@ def cmd_links(args, settings) -> int:
 def cmd_export(args, settings) -> int:
     from warehouse.query import export_marts
 
-    written = export_marts(args.warehouse, args.directory)
+    written = export_marts(args.warehouse, args.directory, overwrite=args.overwrite)
     print(f"Exported {len(written)} marts from {args.warehouse} to {Path(args.directory).resolve()} "
           "(manifest.json describes them):")
     _print_table(["mart", "rows", "files"], [(name, f"{rows:,}", where) for name, rows, where in written])

@@ -80,7 +80,7 @@ def test_query_is_read_only(first_ingest, env):
     assert json.loads(ok.stdout)[0]["n"] > 0
     refused = run(["query", "DROP TABLE pages"], env)
     assert refused.returncode == 2
-    assert refused.stderr.startswith("ooh query: query failed:") and "read-only" in refused.stderr
+    assert refused.stderr.startswith("ooh query: query refused:") and "read-only" in refused.stderr
     assert "Traceback" not in refused.stderr
 
 

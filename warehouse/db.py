@@ -25,14 +25,15 @@ SHAPE_SHA256 = hashlib.sha256(b"".join(
 )).hexdigest()
 
 
-def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: str | Path, *, read_only: bool = False, config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """`config`: DuckDB settings the database is opened with (some, such as lock_configuration, only then)."""
     path = Path(path)
     if read_only and not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run 'ooh ingest' first")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only, config=config or {})
     except duckdb.SerializationException as exc:
         raise WarehouseError(f"{path} was written by another DuckDB version than {duckdb.__version__} "
                              f"({str(exc).splitlines()[0]}): use the ooh-warehouse release that wrote it, or "
