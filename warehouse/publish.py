@@ -72,6 +72,8 @@ def check_writable(path: str | Path) -> None:
     a new file beside the warehouse, and the lock file lives there too."""
     path = Path(path).resolve()
     try:
+        if path.parent.exists() and not path.parent.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder")
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, probe = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.probe-")
         os.close(handle)
@@ -81,9 +83,9 @@ def check_writable(path: str | Path) -> None:
 
 
 def _cannot_write(path: Path, exc: OSError) -> str:
-    return (f"cannot write in {path.parent} ({exc.strerror or exc}): each version of the warehouse is written as "
-            f"a new file beside it: give --warehouse (or OOH_WAREHOUSE) a file in a folder you can write, or make "
-            f"that folder writable")
+    return (f"cannot write in {path.parent} ({exc.strerror or exc}), where each version of the warehouse is "
+            "written as a new file: give --warehouse (or OOH_WAREHOUSE) a file in a folder you can write, or make "
+            "that folder writable")
 
 
 def space_needed(path: Path) -> int:
@@ -185,39 +187,39 @@ def _write_holder(handle, text: str) -> None:
 def _recover(path: Path, stale: Holder | None) -> list[str]:
     """Finish or undo what a killed writer left; one note per thing done. Each step is one rename or
     removal, so a recovery killed in turn is finished by the next one."""
-    next_path, prev = _sibling(path, ".next"), _sibling(path, ".prev")
-    leftovers = [p for p in (next_path, _sibling(next_path, ".wal"), _sibling(path, ".prev.tmp"), _sibling(path, ".swap"))
-                 if p.exists()]
-    if not leftovers:
-        return [f"Recovered from an interrupted {stale.command} (pid {stale.pid}) started at {stale.since}: "
-                "it had not begun to change the warehouse."] if stale else []
+    next_path, prev, held, swap = (_sibling(path, s) for s in (".next", ".prev", ".prev.tmp", ".swap"))
+    leftovers = [p for p in (next_path, _sibling(next_path, ".wal"), held, swap) if p.exists()]
+    if not leftovers and not stale:
+        return []
     started = stale.since if stale else _utc(min(p.stat().st_mtime for p in leftovers))
-    by = f" ({stale.command}, pid {stale.pid})" if stale else ""
+    killed = f"started at {started}" + (f" ({stale.command}, pid {stale.pid})" if stale else "")
     notes = []
-    swap = _sibling(path, ".swap")
     if swap.exists():  # a rollback: `.swap` is the version it was putting aside
         if prev.exists():
             swap.unlink()
+            notes.append(f"Recovered from an interrupted rollback {killed}: it had not changed the warehouse yet.")
         else:
             os.replace(swap, prev)
-            notes.append(f"Recovered from an interrupted rollback started at {started}{by}: finished it; the "
-                         f"version it replaced is kept as {prev.name}.")
-    held = _sibling(path, ".prev.tmp")
+            notes.append(f"Recovered from an interrupted rollback {killed}: finished it; the version it replaced "
+                         f"is kept as {prev.name}.")
     if held.exists():  # a publish: `.prev.tmp` is the version it replaces, to be kept as `.prev`
         if next_path.exists() or (path.exists() and os.path.samefile(held, path)):
             held.unlink()
         else:
             os.replace(held, prev)
-            notes.append(f"Recovered from an interrupted load started at {started}{by}: its new version was "
-                         f"already published; the version it replaced is now kept as {prev.name}.")
+            notes.append(f"Recovered from an interrupted load {killed}: its new version was already published; "
+                         f"the version it replaced is now kept as {prev.name}.")
     unfinished = [p for p in (next_path, _sibling(next_path, ".wal")) if p.exists()]
     if unfinished:
         size = sum(p.stat().st_size for p in unfinished)
         for p in unfinished:
             p.unlink()
-        notes.append(f"Recovered from an interrupted load started at {started}{by}: removed its unfinished next "
-                     f"version ({_mb(size)}); the warehouse is the version it was before that load.")
+        notes.append(f"Recovered from an interrupted load {killed}: removed its unfinished next version "
+                     f"({_mb(size)}); the warehouse is the version it was before that load.")
     _sync_directory(path.parent)
+    if not notes:  # it held the lock and was killed before writing anything
+        notes.append(f"Recovered from an interrupted {stale.command} (pid {stale.pid}) started at {started}: it "
+                     "had not begun to change the warehouse.")
     return notes
 
 
