@@ -6,8 +6,7 @@ there, checkpoints, renames the new one over it and keeps the version it replace
 `ooh rollback`). A reader already open keeps reading the version it opened; the next one opens the new
 version; nobody sees a half-written warehouse.
 
-Writers (ingest, fetch, upgrade, rollback) take turns through `<file>.lock`, an flock that names its
-holder while held. A writer that worked before taking it publishes only on what it saw, or on newer
+Writers (ingest, fetch, upgrade, rollback) take turns through `<file>.lock` (warehouse/writer_lock.py). A writer that worked before taking it publishes only on what it saw, or on newer
 versions built on that (warehouse/versions.py). Rollback never waits: while another writer holds the lock
 it refuses, so that it never undoes a write nobody has seen finish.
 
@@ -17,19 +16,15 @@ file: the next writer to take the lock finishes or undoes what it left, and says
 from __future__ import annotations
 
 import errno
-import fcntl
-import json
 import logging
 import os
 import shutil
-import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -37,6 +32,7 @@ import duckdb
 from warehouse.db import SCHEMA_VERSION, SHAPE_SHA256, checked_schema_version, connect, schema_info
 from warehouse.errors import WarehouseError
 from warehouse.versions import Basis, Version, basis_of, check_basis, read_version, version_record
+from warehouse.writer_lock import Holder, cannot_write, utc, writer_lock
 
 LOCK_WAIT_SECONDS = 600
 # Room a write needs beyond the copy of the warehouse: the load's own growth (the whole corpus into an
@@ -44,6 +40,7 @@ LOCK_WAIT_SECONDS = 600
 MARGIN_BYTES = 64 * 2**20
 MARGIN_SHARE = 0.25  # of the warehouse's size, for warehouses much larger than the corpus
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_LEFTOVERS = (".next", ".next.wal", ".prev.tmp", ".swap")  # what a writer killed half-way can leave
 
 Report = Callable[[str], None]
 FreeBytes = Callable[[Path], int]
@@ -79,13 +76,7 @@ def check_writable(path: str | Path) -> None:
         os.close(handle)
         os.unlink(probe)
     except OSError as exc:
-        raise WarehouseError(_cannot_write(path, exc)) from exc
-
-
-def _cannot_write(path: Path, exc: OSError) -> str:
-    return (f"cannot write in {path.parent} ({exc.strerror or exc}), where each version of the warehouse is "
-            "written as a new file: give --warehouse (or OOH_WAREHOUSE) a file in a folder you can write, or make "
-            "that folder writable")
+        raise WarehouseError(cannot_write(path, exc)) from exc
 
 
 def space_needed(path: Path) -> int:
@@ -105,117 +96,18 @@ def check_free_space(path: str | Path, free_bytes: FreeBytes = _free_bytes) -> N
             f"space there, or give --warehouse a file on another disk")
 
 
-# --- the writer lock ---------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class Holder:
-    """Who holds (or, killed, last held) the writer lock."""
-    command: str
-    pid: int
-    since: str  # UTC, as written in messages
-
-    def __str__(self) -> str:
-        return f"{self.command} (pid {self.pid}, since {self.since})"
-
-
-def _me() -> Holder:
-    command = " ".join([Path(sys.argv[0]).name or "python", *sys.argv[1:2]]) if sys.argv else "python"
-    return Holder(command, os.getpid(), _utc(time.time()))
-
-
-def _utc(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-def _read_holder(text: str) -> Holder | None:
-    try:
-        record = json.loads(text)
-        return Holder(str(record["command"]), int(record["pid"]), str(record["since"]))
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def _busy(path: Path, wait: float, holder: Holder | None) -> str:
-    who = f" ({holder})" if holder else ""
-    return (f"another ingest or fetch has been writing {path} for {wait:.0f} s{who}: wait for it to finish, "
-            "then run again")
-
-
-@contextmanager
-def _writer_lock(path: Path, wait: float, busy: Callable[[Holder | None], str] | None = None) -> Iterator[Holder | None]:
-    """Hold the writer lock; yields the holder a killed writer left in the lock file (None normally).
-    The kernel releases an flock when its process dies, so a lock is never stale: only its record is."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = _sibling(path, ".lock").open("a+")
-    except OSError as exc:
-        raise WarehouseError(_cannot_write(path, exc)) from exc
-    with handle:
-        _acquire(handle, wait, busy or (lambda holder: _busy(path, wait, holder)))
-        try:
-            handle.seek(0)
-            stale = _read_holder(handle.read())
-            _write_holder(handle, json.dumps(asdict(_me())))
-            yield stale
-        finally:
-            _write_holder(handle, "")
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _acquire(handle, wait: float, busy: Callable[[Holder | None], str]) -> None:
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                handle.seek(0)
-                raise WarehouseError(busy(_read_holder(handle.read()))) from None
-            time.sleep(0.05)
-
-
-def _write_holder(handle, text: str) -> None:
-    handle.seek(0)
-    handle.truncate()
-    handle.write(text)
-    handle.flush()
-
-
 # --- recovery from a writer that was killed ----------------------------------------------------------------
 
 def _recover(path: Path, stale: Holder | None) -> list[str]:
     """Finish or undo what a killed writer left; one note per thing done. Each step is one rename or
     removal, so a recovery killed in turn is finished by the next one."""
-    next_path, prev, held, swap = (_sibling(path, s) for s in (".next", ".prev", ".prev.tmp", ".swap"))
-    leftovers = [p for p in (next_path, _sibling(next_path, ".wal"), held, swap) if p.exists()]
+    leftovers = [p for p in (_sibling(path, s) for s in _LEFTOVERS) if p.exists()]
     if not leftovers and not stale:
         return []
-    started = stale.since if stale else _utc(min(p.stat().st_mtime for p in leftovers))
+    started = stale.since if stale else utc(min(p.stat().st_mtime for p in leftovers))
     killed = f"started at {started}" + (f" ({stale.command}, pid {stale.pid})" if stale else "")
-    notes = []
-    if swap.exists():  # a rollback: `.swap` is the version it was putting aside
-        if prev.exists():
-            swap.unlink()
-            notes.append(f"Recovered from an interrupted rollback {killed}: it had not changed the warehouse yet.")
-        else:
-            os.replace(swap, prev)
-            notes.append(f"Recovered from an interrupted rollback {killed}: finished it; the version it replaced "
-                         f"is kept as {prev.name}.")
-    if held.exists():  # a publish: `.prev.tmp` is the version it replaces, to be kept as `.prev`
-        if next_path.exists() or (path.exists() and os.path.samefile(held, path)):
-            held.unlink()
-        else:
-            os.replace(held, prev)
-            notes.append(f"Recovered from an interrupted load {killed}: its new version was already published; "
-                         f"the version it replaced is now kept as {prev.name}.")
-    unfinished = [p for p in (next_path, _sibling(next_path, ".wal")) if p.exists()]
-    if unfinished:
-        size = sum(p.stat().st_size for p in unfinished)
-        for p in unfinished:
-            p.unlink()
-        notes.append(f"Recovered from an interrupted load {killed}: removed its unfinished next version "
-                     f"({_mb(size)}); the warehouse is the version it was before that load.")
+    notes = [note for note in (_recover_rollback(path, killed), _recover_swap(path, killed), _remove_unfinished(path, killed))
+             if note]
     _sync_directory(path.parent)
     if not notes:  # it held the lock and was killed before writing anything
         notes.append(f"Recovered from an interrupted {stale.command} (pid {stale.pid}) started at {started}: it "
@@ -223,11 +115,47 @@ def _recover(path: Path, stale: Holder | None) -> list[str]:
     return notes
 
 
+def _recover_rollback(path: Path, killed: str) -> str | None:
+    """`.swap`: the version a rollback was putting aside (publish_rollback)."""
+    swap, prev = _sibling(path, ".swap"), _sibling(path, ".prev")
+    if not swap.exists():
+        return None
+    if prev.exists():  # killed before it moved anything
+        swap.unlink()
+        return f"Recovered from an interrupted rollback {killed}: it had not changed the warehouse yet."
+    os.replace(swap, prev)
+    return f"Recovered from an interrupted rollback {killed}: finished it; the version it replaced is kept as {prev.name}."
+
+
+def _recover_swap(path: Path, killed: str) -> str | None:
+    """`.prev.tmp`: the version a publish replaces, to be kept as `.prev` (_swap_in)."""
+    held, prev = _sibling(path, ".prev.tmp"), _sibling(path, ".prev")
+    if not held.exists():
+        return None
+    if _sibling(path, ".next").exists() or (path.exists() and os.path.samefile(held, path)):
+        held.unlink()  # killed before the new version was in place: the warehouse is as it was
+        return None
+    os.replace(held, prev)
+    return (f"Recovered from an interrupted load {killed}: its new version was already published; the version it "
+            f"replaced is now kept as {prev.name}.")
+
+
+def _remove_unfinished(path: Path, killed: str) -> str | None:
+    unfinished = [p for p in (_sibling(path, ".next"), _sibling(path, ".next.wal")) if p.exists()]
+    if not unfinished:
+        return None
+    size = sum(p.stat().st_size for p in unfinished)
+    for leftover in unfinished:
+        leftover.unlink()
+    return (f"Recovered from an interrupted load {killed}: removed its unfinished next version ({_mb(size)}); the "
+            "warehouse is the version it was before that load.")
+
+
 def publish_recovery(path: str | Path, report: Report | None = None, wait: float = LOCK_WAIT_SECONDS) -> Basis:
     """Start of a writer: clean up after a killed one (reporting it) and return what is published now."""
     path = Path(path).resolve()
     check_writable(path)
-    with _writer_lock(path, wait) as stale:
+    with writer_lock(path, wait) as stale:
         for note in _recover(path, stale):
             (report or _log.warning)(note)
         return basis_of(read_version(path), read_version(_sibling(path, ".prev")))
@@ -253,7 +181,7 @@ def publishing(path: str | Path, wait: float = LOCK_WAIT_SECONDS, *, based_on: B
     A rollback since then stops the write with VersionChanged before anything is copied."""
     path = Path(path).resolve()
     report = report or _log.warning
-    with _writer_lock(path, wait) as stale:
+    with writer_lock(path, wait) as stale:
         for note in _recover(path, stale):
             report(note)
         current, previous = read_version(path), read_version(_sibling(path, ".prev"))
@@ -265,7 +193,7 @@ def publishing(path: str | Path, wait: float = LOCK_WAIT_SECONDS, *, based_on: B
         with _next_version(path) as con:
             yield con
             con.executemany("INSERT OR REPLACE INTO schema_info VALUES (?, ?)",
-                            version_record(current, version_id, _utc(time.time()), what))
+                            version_record(current, version_id, utc(time.time()), what))
         _swap_in(path)
         _LAST_PUBLISHED[path] = Basis(version_id, current.id if current else None)
 
@@ -352,7 +280,7 @@ def publish_rollback(path: str | Path, report: Report | None = None) -> RolledBa
     if not prev.exists():
         raise WarehouseError(f"no previous version of {path} to roll back to")
     check_writable(path)
-    with _writer_lock(path, 0, busy=lambda holder: _refused(path, holder)) as stale:
+    with writer_lock(path, 0, busy=lambda holder: _refused(path, holder)) as stale:
         for note in _recover(path, stale):
             (report or _log.warning)(note)
         if not (prev.exists() and path.exists()):
@@ -369,8 +297,8 @@ def publish_rollback(path: str | Path, report: Report | None = None) -> RolledBa
 
 def _refused(path: Path, holder: Holder | None) -> str:
     who = str(holder) if holder else "another writer"
-    return (f"{who} is writing {path}: a rollback now could undo a write that has not reported yet, so it does "
-            "not wait: run 'ooh rollback' again once that has finished (it then puts back the version before it)")
+    return (f"{who} is writing {path}, and a rollback does not wait for a write it would undo before that write "
+            "has reported: run 'ooh rollback' again once it has finished (it then puts back the version before it)")
 
 
 # --- the start of ingest, fetch and upgrade ------------------------------------------------------------------
@@ -387,7 +315,6 @@ def prepare(path: str | Path, report: Report | None = None) -> Prepared:
     it, a newer schema); clean up after a killed writer; bring an older warehouse up to this schema and
     these views as a version of its own, so that readers see what this code documents."""
     path = Path(path).resolve()
-    check_writable(path)
     basis = publish_recovery(path, report)  # first: what a killed writer left may be what fills the disk
     check_free_space(path)
     if path.exists():
