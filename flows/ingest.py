@@ -59,7 +59,8 @@ def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size,
            based_on: tuple[str | None, str | None] | None = None) -> LoadSummary:
     """Parse every page of a source ('archive', 'warc:FILE' or a folder) and publish them as the warehouse's
     next version. `based_on`: the versions published (current, previous) when the ingest started
-    (warehouse.versions.Basis; default: read now)."""
+    (warehouse.versions.Basis); by default the version this process last published there (an ingest that
+    ends a fetch), else the one published now."""
     logger = get_run_logger()
     basis = Basis(*based_on) if based_on else writer_basis(warehouse)
     refs = list_pages(source, warehouse, load_settings().archive_for(warehouse))
