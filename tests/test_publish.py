@@ -432,7 +432,7 @@ def test_rollback_refuses_at_once_while_another_writer_holds_the_lock(tmp_path):
         release.set()
         thread.join()
     message = str(refused.value)
-    assert f"(pid {os.getpid()}, since " in message and "run 'ooh rollback' again once that has finished" in message
+    assert f"(pid {os.getpid()}, since " in message and "run 'ooh rollback' again once it has finished" in message
     assert digest(_sibling(warehouse, ".prev")) == current  # the writer published; nothing was rolled back
 
 

@@ -94,8 +94,8 @@ def check_basis(path: Path, basis: Basis | None, current: Version | None, previo
         return f"{path} was created by another writer while this {what} ran ({current.label()}): published on top of it"
     if (current is not None and basis.current in current.lineage
             and previous is not None and previous.id == current.parent):
-        return (f"{path} changed while this {what} ran: another writer published {current.label()}; "
-                f"this {what} is published on top of it")
+        return (f"{path} changed while this {what} ran: another writer published a newer version "
+                f"({current.label()}); this {what} is published on top of it")
     if current is None:
         raise VersionChanged(f"{path} was removed while this {what} ran: nothing was published: run the {what} again")
     raise VersionChanged(
