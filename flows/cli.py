@@ -64,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("upgrade", help="bring a warehouse made by an older ooh-warehouse up to this version's schema and views")
     p.add_argument("--warehouse", default=str(settings.warehouse))
 
-    p = sub.add_parser("rollback", help="put the warehouse's previous version back (the current one becomes the previous)")
+    p = sub.add_parser("rollback", help="put the warehouse's previous version back (the current one becomes the previous); "
+                                        "refuses while another command is writing the warehouse")
     p.add_argument("--warehouse", default=str(settings.warehouse))
 
     p = sub.add_parser("report", help="coverage of sections and figures per page class, against the gate's floors")

@@ -54,7 +54,7 @@ def _read_holder(text: str) -> Holder | None:
 
 
 def _busy(path: Path, wait: float, holder: Holder | None) -> str:
-    who = f" ({holder})" if holder else ""
+    who = f" ({holder.command}, pid {holder.pid}, since {holder.since})" if holder else ""
     return (f"another ingest or fetch has been writing {path} for {wait:.0f} s{who}: wait for it to finish, "
             "then run again")
 
