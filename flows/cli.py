@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("upgrade", help="bring a warehouse made by an older ooh-warehouse up to this version's schema and views")
     p.add_argument("--warehouse", default=str(settings.warehouse))
 
-    p = sub.add_parser("rollback", help="put the warehouse's previous version back (the current one becomes the previous)")
+    p = sub.add_parser("rollback", help="put the warehouse's previous version back (the current one becomes the previous); "
+                                        "refuses while another command is writing the warehouse")
     p.add_argument("--warehouse", default=str(settings.warehouse))
 
     p = sub.add_parser("report", help="coverage of sections and figures per page class, against the gate's floors")
@@ -105,17 +106,31 @@ def cmd_ingest(args, settings) -> int:
     from flows.sources import SourceError, list_pages
     from warehouse.publish import prepare
 
-    try:  # fail before starting Prefect on a wrong source or a warehouse another process holds
+    try:  # fail before starting Prefect on a wrong source or a warehouse that cannot take this load
         list_pages(args.source, args.warehouse, settings.archive_for(args.warehouse))
-        prepare(args.warehouse)
+        prepared = prepare(args.warehouse, report=print)
     except (SourceError, WarehouseError) as exc:
         raise UserError(str(exc)) from exc
-    configure_prefect(settings)
+    _start_prefect(settings)
     from flows.ingest import ingest  # Prefect reads its settings on import
 
-    summary = _result(ingest(args.source, args.warehouse, args.batch_size, return_state=True), "ingest")
-    _print_load(summary, args.source, args.warehouse)
+    state = ingest(args.source, args.warehouse, args.batch_size, based_on=tuple(prepared.basis), return_state=True)
+    _print_load(_result(state, "ingest"), args.source, args.warehouse)
     return 0
+
+
+def _start_prefect(settings) -> None:
+    """Point Prefect at the project's state; stop a temporary server an interrupted run left running, and
+    make sure this run's cannot outlive it (flows/prefect_server.py)."""
+    configure_prefect(settings)
+    if "PREFECT_API_URL" in os.environ:  # the user's own server: nothing temporary to look after
+        return
+    from flows.prefect_server import guard_temporary_server, stop_orphaned_servers
+
+    home = Path(os.environ["PREFECT_HOME"])
+    for note in stop_orphaned_servers(home):
+        print(note)
+    guard_temporary_server(home)
 
 
 def _result(state, name: str):
@@ -167,8 +182,8 @@ def cmd_fetch(args, settings) -> int:
                         "to identify themselves with one")
     if args.kind == "wayback" and not args.edition:
         raise UserError("give the edition to backfill, e.g. --edition 2010-11")
-    prepare(args.warehouse)
-    configure_prefect(settings)
+    prepare(args.warehouse, report=print)
+    _start_prefect(settings)
     from flows.fetch import fetch
 
     state = fetch(args.kind, args.warehouse, args.contact, edition=args.edition, handbook_url=args.handbook_url,
@@ -438,7 +453,7 @@ def cmd_upgrade(args, settings) -> int:
 
     if not Path(args.warehouse).exists():
         raise UserError(f"no warehouse at {args.warehouse}")
-    changed = prepare(args.warehouse)
+    changed = prepare(args.warehouse, report=print).upgraded
     print(f"{args.warehouse} {'is now' if changed else 'was already'} at schema version {SCHEMA_VERSION} with this "
           f"version's views{'; the version before is kept for ooh rollback' if changed else ''}.")
     return 0
@@ -447,9 +462,9 @@ def cmd_upgrade(args, settings) -> int:
 def cmd_rollback(args, settings) -> int:
     from warehouse.publish import publish_rollback
 
-    publish_rollback(args.warehouse)
-    print(f"{args.warehouse} is its previous version again; the version it replaced is kept as "
-          f"{args.warehouse}.prev ('ooh rollback' again undoes this).")
+    done = publish_rollback(args.warehouse, report=print)
+    print(f"{args.warehouse} is back at {done.restored.label()}. The version it replaced ({done.replaced.label()}) "
+          f"is kept as {args.warehouse}.prev: 'ooh rollback' again undoes this.")
     return 0
 
 

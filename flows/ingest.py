@@ -11,16 +11,19 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.batch import read_inputs
 from flows.settings import load_settings
 from flows.sources import PageRef, list_pages
 from parsers import PARSER_VERSION
+from warehouse.errors import WarehouseError
 from warehouse.identity import save_identity
 from warehouse.load import Input, LoadSummary, save_inputs
-from warehouse.publish import publishing
+from warehouse.publish import publishing, writer_basis
 from warehouse.quality import save_quality_checks
+from warehouse.versions import Basis
 
 _SETTINGS = load_settings()
 
@@ -34,27 +37,40 @@ def parse_batch(refs: list[PageRef], batch_no: int, batches: int) -> list[Input]
 
 
 @task(name="load-warehouse", cache_policy=NO_CACHE)
-def load_warehouse(inputs: list[Input], warehouse: str, source: str) -> LoadSummary:
-    # One new version of the warehouse: the pages, the occupations' links across editions and the quality
-    # checks' findings are published together, or (on any error) not at all.
-    with publishing(warehouse) as con:
-        summary = save_inputs(con, inputs, source=source, parser_version=PARSER_VERSION, flow_run_id=str(flow_run.id))
-        save_identity(con)
-        summary.quality = dict(save_quality_checks(con, summary.load_id))
+def load_warehouse(inputs: list[Input], warehouse: str, source: str, based_on: Basis) -> LoadSummary | WarehouseError:
+    """One new version of the warehouse: the pages, the occupations' links across editions and the quality
+    checks' findings are published together, or (on any error) not at all. It is built on the version
+    published when the lock is taken (the parse results do not depend on it): the one the ingest started
+    from, or a newer one another writer built on it (said in the log); after a rollback it is not built."""
+    logger = get_run_logger()
+    try:
+        with publishing(warehouse, based_on=based_on, what="ingest", report=logger.warning) as con:
+            summary = save_inputs(con, inputs, source=source, parser_version=PARSER_VERSION,
+                                  flow_run_id=str(flow_run.id))
+            save_identity(con)
+            summary.quality = dict(save_quality_checks(con, summary.load_id))
+    except WarehouseError as exc:
+        return exc  # a reason for the user, not a crash: Prefect logs a traceback for a task that raises
     return summary
 
 
 @flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=_SETTINGS.workers), log_prints=True)
-def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size) -> LoadSummary:
+def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size,
+           based_on: tuple[str | None, str | None] | None = None) -> LoadSummary:
     """Parse every page of a source ('archive', 'warc:FILE' or a folder) and publish them as the warehouse's
-    next version."""
+    next version. `based_on`: the versions published (current, previous) when the ingest started
+    (warehouse.versions.Basis); by default the version this process last published there (an ingest that
+    ends a fetch), else the one published now."""
     logger = get_run_logger()
+    basis = Basis(*based_on) if based_on else writer_basis(warehouse)
     refs = list_pages(source, warehouse, load_settings().archive_for(warehouse))
     batches = [refs[i : i + batch_size] for i in range(0, len(refs), batch_size)]
     logger.info("%d files in %s, in %d batches of up to %d", len(refs), source, len(batches), batch_size)
     futures = [parse_batch.submit(batch, no, len(batches)) for no, batch in enumerate(batches, 1)]
     inputs = [item for future in futures for item in future.result()]
-    summary = load_warehouse(inputs, str(Path(warehouse).resolve()), str(source))
+    summary = load_warehouse(inputs, str(Path(warehouse).resolve()), str(source), basis)
+    if isinstance(summary, WarehouseError):
+        return Failed(message=str(summary), data=summary)  # the run fails with the reason, and no traceback
     logger.info(
         "load %d: %d new, %d replaced, %d unchanged, %d duplicates, %d rejected; %d sections, %d figures written",
         summary.load_id, summary.pages_new, summary.pages_replaced, summary.pages_unchanged,

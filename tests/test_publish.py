@@ -2,18 +2,23 @@
 version is kept for rollback; a failed write publishes nothing."""
 import hashlib
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from warehouse.db import WarehouseError
-from warehouse.publish import publishing
+from warehouse.publish import publish_recovery, publish_rollback, publishing
+from warehouse.versions import Basis, Version, VersionChanged, check_basis, read_version
 
-from conftest import PAGES, run
+from conftest import OOH, PAGES, run
 
 # A dashboard's loop, with DuckDB alone (not this project's code): open the warehouse read-only, ask,
 # close, again. `hold` keeps one connection open throughout instead, as a notebook would.
@@ -157,3 +162,407 @@ def test_writers_take_turns(tmp_path):
         thread.join()
     with publishing(warehouse, wait=0.5):  # free again
         pass
+
+
+# --- the version a writer builds on ----------------------------------------------------------------------
+
+def _v(version_id: str, *lineage: str) -> Version:
+    return Version(version_id, lineage, "2025-01-01 00:00:00 UTC", "ingest", 1)
+
+
+A, B = _v("a"), _v("b", "a")
+C, D = _v("c", "b", "a"), _v("d", "c", "b", "a")
+
+
+@pytest.mark.parametrize("current, previous, outcome", [
+    (B, A, None),  # nothing happened (or a rollback, undone by a second one: publishing then loses nothing)
+    (C, B, "changed while this ingest ran"),  # another writer published on what the ingest saw
+    (D, C, "changed while this ingest ran"),  # two did, one after the other
+    (A, B, VersionChanged),  # rolled back: an older version is published again
+    (B, C, VersionChanged),  # another writer published, then a rollback: the previous is not the parent
+    (C, D, VersionChanged),  # two published, then a rollback
+    (_v("x"), B, VersionChanged),  # a warehouse not made from this one was put in its place
+    (None, None, VersionChanged),  # the warehouse was removed
+], ids=["unchanged", "one-newer", "two-newer", "rolled-back", "published-then-rolled-back", "two-then-rolled-back",
+        "replaced", "removed"])
+def test_a_writer_builds_on_newer_versions_and_stops_after_a_rollback(current, previous, outcome, tmp_path):
+    seen = Basis("b", "a")  # what the ingest saw when it started: version b, built on a
+    path = tmp_path / "w.duckdb"
+    if outcome is VersionChanged:
+        with pytest.raises(VersionChanged, match="nothing was published"):  # and the message says so
+            check_basis(path, seen, current, previous, "ingest")
+    else:
+        note = check_basis(path, seen, current, previous, "ingest")
+        assert note is None if outcome is None else outcome in note
+
+
+def test_a_write_with_no_basis_checks_nothing_and_a_new_warehouse_made_meanwhile_is_built_on(tmp_path):
+    path = tmp_path / "w.duckdb"
+    assert check_basis(path, None, A, None, "ingest") is None
+    assert "was created by another writer" in check_basis(path, Basis(None, None), A, None, "ingest")
+
+
+def test_each_version_records_what_it_was_built_on(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    ids = []
+    for _ in range(3):
+        with publishing(warehouse):
+            pass
+        ids.append(read_version(warehouse).id)
+    assert len(set(ids)) == 3
+    assert read_version(warehouse).lineage[:2] == (ids[1], ids[0])
+    assert read_version(warehouse.with_name("w.duckdb.prev")).id == ids[1]
+
+
+# --- before any work: a folder that takes files, and room on the disk ---------------------------------------
+
+def test_publishing_refuses_without_room_for_a_copy_and_the_write(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    with publishing(warehouse) as con:
+        con.execute("CREATE TABLE filler AS SELECT md5(range::VARCHAR) AS s FROM range(200000)")
+    size, before = warehouse.stat().st_size, digest(warehouse)
+    for free in (0, size):  # nothing free; room for the copy but not for the write
+        with pytest.raises(WarehouseError) as refused:
+            with publishing(warehouse, free_bytes=lambda folder: free):
+                raise AssertionError("refused before the write")
+        message = str(refused.value)
+        assert "\n" not in message and f"{free / 2**20:,.1f} MB are free" in message
+        needed = float(re.search(r"needs about ([\d,.]+) MB", message).group(1).replace(",", "")) * 2**20
+        assert needed > size  # the copy, and more
+    assert digest(warehouse) == before and not warehouse.with_name("w.duckdb.next").exists()
+    with publishing(warehouse, free_bytes=lambda folder: 2**40):  # with room, the same write goes ahead
+        pass
+    assert digest(warehouse.with_name("w.duckdb.prev")) == before
+
+
+# A writer in a process whose files may not grow past a limit (RLIMIT_FSIZE): its writes fail as on a full
+# disk (with EFBIG rather than ENOSPC), at the point the limit puts them.
+FILLED_DISK = r"""
+import resource, sys
+from warehouse.publish import publishing
+limit = int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+try:
+    with publishing(sys.argv[1]) as con:
+        con.execute("CREATE TABLE more AS SELECT md5(range::VARCHAR) || md5((range + 1)::VARCHAR) AS s FROM range(1000000)")
+except Exception as exc:
+    print(f"{type(exc).__name__}: {exc}")
+"""
+
+
+@pytest.mark.parametrize("where", ["copy", "write"])
+def test_a_disk_that_fills_up_while_publishing_leaves_no_partial_next_version(tmp_path, where):
+    warehouse = tmp_path / "w.duckdb"
+    with publishing(warehouse) as con:
+        con.execute("CREATE TABLE filler AS SELECT md5(range::VARCHAR) AS s FROM range(200000)")
+    size, before = warehouse.stat().st_size, digest(warehouse)
+    limit = size // 2 if where == "copy" else size + 2**20  # half-way through the copy; or in the write after it
+    result = subprocess.run([sys.executable, "-c", FILLED_DISK, str(warehouse), str(limit)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert result.stdout.startswith("WarehouseError: the disk holding") and result.stdout.count("\n") == 1
+    assert "nothing was published and the unfinished copy was removed" in result.stdout
+    assert digest(warehouse) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
+
+
+def _read_only(folder: Path) -> str:
+    """Make `folder` refuse new files, to this process too; returns how."""
+    folder.chmod(0o555)
+    if os.geteuid() != 0:
+        return "chmod 555"
+    # root writes through mode bits; an immutable directory refuses even root
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0:
+        return "chattr +i"
+    folder.chmod(0o755)
+    folder.rmdir()
+    folder.write_text("a file where the folder should be\n")
+    return "a regular file instead of the folder"
+
+
+@pytest.mark.parametrize("obstacle", ["read-only folder", "parent is a file"])
+def test_a_warehouse_in_a_folder_that_takes_no_files_fails_before_the_parse(env, tmp_path, obstacle):
+    environ = {**env, "OOH_DATA_DIR": str(tmp_path / "data")}  # a data folder of its own: Prefect's state shows up there
+    folder = tmp_path / "warehouses"
+    folder.mkdir()
+    how = _read_only(folder) if obstacle == "read-only folder" else None
+    if obstacle == "parent is a file":
+        folder.rmdir()
+        folder.write_text("not a folder\n")
+    try:
+        result = run(["ingest", "--warehouse", str(folder / "w.duckdb")], environ)
+    finally:
+        if how == "chattr +i":
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        if folder.is_dir():
+            folder.chmod(0o755)
+    print(f"{obstacle} ({how or 'a file'}): {result.stderr.strip()}")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith(f"ooh ingest: cannot write in {folder}") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not (tmp_path / "data" / "prefect").exists()  # Prefect never started, so nothing was parsed
+
+
+# --- a writer killed half-way: what it leaves, and what the next writer does with it ------------------------
+
+def _killed_writer(warehouse: Path, command: str = "ooh ingest") -> str:
+    """A lock record as a writer killed while holding the lock leaves it; returns how messages name it."""
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    since, pid = "2001-02-03 04:05:06 UTC", int(gone.stdout)
+    warehouse.with_name(warehouse.name + ".lock").write_text(json.dumps({"command": command, "pid": pid, "since": since}))
+    return f"started at {since} ({command}, pid {pid})"
+
+
+def _versions(tmp_path: Path) -> tuple[Path, str, str]:
+    """A warehouse published twice: the file, and the digests of the current and previous versions."""
+    warehouse = tmp_path / "w.duckdb"
+    for marker in ("old", "current"):
+        with publishing(warehouse) as con:
+            con.execute("INSERT OR REPLACE INTO schema_info VALUES ('marker', ?)", [marker])
+    return warehouse, digest(warehouse), digest(warehouse.with_name("w.duckdb.prev"))
+
+
+def _sibling(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def test_a_load_killed_while_writing_its_next_version_is_removed_with_a_message(tmp_path):
+    warehouse, current, previous = _versions(tmp_path)
+    killed = _killed_writer(warehouse)
+    shutil.copyfile(warehouse, _sibling(warehouse, ".next"))
+    _sibling(warehouse, ".next.wal").write_bytes(b"\0" * 4096)  # its write-ahead log, cut short
+    notes = []
+    publish_recovery(warehouse, report=notes.append)
+    assert len(notes) == 1 and notes[0].startswith(f"Recovered from an interrupted load {killed}: removed its "
+                                                   "unfinished next version (")
+    assert (digest(warehouse), digest(_sibling(warehouse, ".prev"))) == (current, previous)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock", "w.duckdb.prev"]
+    assert _sibling(warehouse, ".lock").read_text() == ""
+
+
+def test_a_load_killed_before_its_swap_leaves_the_warehouse_as_it_was(tmp_path):
+    warehouse, current, previous = _versions(tmp_path)
+    _killed_writer(warehouse)
+    shutil.copyfile(warehouse, _sibling(warehouse, ".next"))  # complete, not yet in place
+    os.link(warehouse, _sibling(warehouse, ".prev.tmp"))  # the first step of the swap
+    notes = []
+    publish_recovery(warehouse, report=notes.append)
+    assert len(notes) == 1 and "removed its unfinished next version" in notes[0]
+    assert (digest(warehouse), digest(_sibling(warehouse, ".prev"))) == (current, previous)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock", "w.duckdb.prev"]
+
+
+def test_a_load_killed_after_its_swap_is_finished(tmp_path):
+    warehouse, current, previous = _versions(tmp_path)
+    killed = _killed_writer(warehouse)
+    held = _sibling(warehouse, ".prev.tmp")
+    os.link(warehouse, held)  # the version the load replaces, set aside
+    newer = tmp_path / "newer"
+    shutil.copyfile(warehouse, newer)
+    os.replace(newer, warehouse)  # the new version in place; killed before .prev.tmp became .prev
+    new = digest(warehouse)
+    notes = []
+    publish_recovery(warehouse, report=notes.append)
+    assert notes == [f"Recovered from an interrupted load {killed}: its new version was already published; the "
+                     "version it replaced is now kept as w.duckdb.prev."]
+    assert (digest(warehouse), digest(_sibling(warehouse, ".prev"))) == (new, current)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock", "w.duckdb.prev"]
+
+
+@pytest.mark.parametrize("step", [1, 2])
+def test_a_rollback_killed_half_way_is_finished_or_undone(tmp_path, step):
+    warehouse, current, previous = _versions(tmp_path)
+    killed = _killed_writer(warehouse, "ooh rollback")
+    swap = _sibling(warehouse, ".swap")
+    os.link(warehouse, swap)  # step 1: the current version set aside
+    if step == 2:
+        os.replace(_sibling(warehouse, ".prev"), warehouse)  # step 2: the previous one in place
+    notes = []
+    publish_recovery(warehouse, report=notes.append)
+    assert len(notes) == 1 and notes[0].startswith(f"Recovered from an interrupted rollback {killed}: ")
+    if step == 1:  # nothing had changed yet
+        assert notes[0].endswith("it had not changed the warehouse yet.")
+        assert (digest(warehouse), digest(_sibling(warehouse, ".prev"))) == (current, previous)
+    else:
+        assert notes[0].endswith("finished it; the version it replaced is kept as w.duckdb.prev.")
+        assert (digest(warehouse), digest(_sibling(warehouse, ".prev"))) == (previous, current)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock", "w.duckdb.prev"]
+
+
+def test_a_writer_killed_before_it_wrote_anything_is_reported_too(tmp_path):
+    warehouse, current, previous = _versions(tmp_path)
+    killed = _killed_writer(warehouse)
+    notes = []
+    publish_recovery(warehouse, report=notes.append)
+    since, pid = killed.split(" (")[0].removeprefix("started at "), killed.split("pid ")[1].rstrip(")")
+    assert notes == [f"Recovered from an interrupted ooh ingest (pid {pid}) started at {since}: it had not begun to "
+                     "change the warehouse."]
+    assert (digest(warehouse), digest(_sibling(warehouse, ".prev"))) == (current, previous)
+
+
+def test_the_next_command_reports_the_recovery_in_its_output(env, tmp_path):
+    warehouse, current, previous = _versions(tmp_path)
+    killed = _killed_writer(warehouse)
+    shutil.copyfile(warehouse, _sibling(warehouse, ".next"))
+    result = run(["rollback", "--warehouse", str(warehouse)], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Recovered from an interrupted load {killed}: removed its unfinished")
+    assert (digest(warehouse), digest(_sibling(warehouse, ".prev"))) == (previous, current)
+
+
+# --- rollback and the other writers ----------------------------------------------------------------------------
+
+def test_rollback_refuses_at_once_while_another_writer_holds_the_lock(tmp_path):
+    warehouse, current, previous = _versions(tmp_path)
+    inside, release = threading.Event(), threading.Event()
+
+    def writer():
+        with publishing(warehouse):
+            inside.set()
+            release.wait(60)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert inside.wait(60)
+        with pytest.raises(WarehouseError) as refused:
+            publish_rollback(warehouse)
+        assert not release.is_set()  # it did not wait for the writer to finish
+    finally:
+        release.set()
+        thread.join()
+    message = str(refused.value)
+    assert f"(pid {os.getpid()}, since " in message and "run 'ooh rollback' again once it has finished" in message
+    assert digest(_sibling(warehouse, ".prev")) == current  # the writer published; nothing was rolled back
+
+
+# --- races between real writers: `ooh ingest` of the fixtures and `ooh rollback` or another `ooh ingest` ------
+
+class Started:
+    """An `ooh` command running in the background; its output goes to files the test reads as it runs."""
+
+    def __init__(self, args: list[str], env: dict, folder: Path):
+        self.out, self.err = folder / "stdout.txt", folder / "stderr.txt"
+        with self.out.open("w") as out, self.err.open("w") as err:
+            self.proc = subprocess.Popen([OOH, *args], env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+
+    def output(self) -> str:
+        return self.out.read_text() + self.err.read_text()
+
+    def finish(self, timeout: float = 300) -> subprocess.CompletedProcess:
+        self.proc.wait(timeout)
+        return subprocess.CompletedProcess(self.proc.args, self.proc.returncode, self.out.read_text(), self.err.read_text())
+
+
+def wait_for(condition, started: Started, what: str, deadline: float = 240) -> None:
+    """Poll until `condition()` holds; fails if the command ends first or only a hang could take this long."""
+    until = time.monotonic() + deadline
+    while not condition():
+        assert started.proc.poll() is None, f"the command ended before {what}: {started.output()[-2000:]}"
+        assert time.monotonic() < until, f"no {what} after {deadline} s"
+        time.sleep(0.01)
+
+
+def state_of(path: Path) -> tuple:
+    """What a version holds (latest load, pages, places read from) and its id, with DuckDB alone."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("""SELECT (SELECT max(load_id) FROM loads), (SELECT count(*) FROM pages),
+                                     (SELECT count(*) FROM page_sources),
+                                     (SELECT value FROM schema_info WHERE key = 'version_id'),
+                                     (SELECT value FROM schema_info WHERE key = 'version_lineage')""").fetchone()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    """The fixture pages twenty times over (links to them), so that parsing them takes seconds, not a tenth."""
+    folder = tmp_path_factory.mktemp("many")
+    for copy in range(20):
+        for page in PAGES.rglob("*.*"):
+            target = folder / f"copy{copy:02}" / page.parent.name / page.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(page)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def base(env, tmp_path_factory):
+    """A warehouse of the 2010-11 fixture pages (load 1) and its previous version (the empty warehouse)."""
+    warehouse = tmp_path_factory.mktemp("base") / "w.duckdb"
+    result = run(["ingest", "--source", str(PAGES / "2010-11"), "--warehouse", str(warehouse)], env)
+    assert result.returncode == 0, result.stderr
+    return warehouse
+
+
+def copy_of(base: Path, folder: Path) -> Path:
+    for suffix in ("", ".prev"):
+        shutil.copyfile(_sibling(base, suffix), _sibling(folder / "w.duckdb", suffix))
+    return folder / "w.duckdb"
+
+
+def test_a_rollback_during_an_ingest_s_parse_stops_the_ingest_and_loses_no_version(env, base, many, tmp_path):
+    warehouse = copy_of(base, tmp_path)
+    loaded, empty = state_of(warehouse), state_of(_sibling(warehouse, ".prev"))
+    ingest = Started(["ingest", "--source", str(many), "--warehouse", str(warehouse)], env, tmp_path)
+    wait_for(lambda: re.search(r"batch 1/\d+: ", ingest.output()), ingest, "a parsed batch")
+    assert not _sibling(warehouse, ".next").exists()  # still parsing: the load has not begun
+    rollback = run(["rollback", "--warehouse", str(warehouse)], env)
+    assert rollback.returncode == 0, rollback.stderr
+    assert "The version it replaced (load 1, " in rollback.stdout  # the ingest had published nothing yet
+    done = ingest.finish()
+    print(rollback.stdout, done.stderr.splitlines()[-2])
+    assert done.returncode == 2 and "Loaded" not in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("ooh ingest:")]
+    assert len(errors) == 1 and f"{warehouse} was rolled back while this ingest ran" in errors[0]
+    assert "nothing was published" in errors[0]
+    # the rollback's result stands, and the version it replaced is still there to undo it
+    assert state_of(warehouse) == empty and state_of(_sibling(warehouse, ".prev")) == loaded
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("w.")) == ["w.duckdb", "w.duckdb.lock", "w.duckdb.prev"]
+
+
+def test_a_rollback_during_an_ingest_s_load_is_refused_and_never_undoes_it_unseen(env, base, many, tmp_path):
+    """The rollback is started as soon as the load's next version exists. Should the load still finish
+    first, the rollback undoes it, and names it: each outcome is checked, and the refusal must happen."""
+    outcomes = []
+    while "refused" not in outcomes and len(outcomes) < 4:
+        folder = tmp_path / f"attempt{len(outcomes)}"
+        folder.mkdir()
+        warehouse = copy_of(base, folder)
+        loaded = state_of(warehouse)
+        ingest = Started(["ingest", "--source", str(many), "--warehouse", str(warehouse)], env, folder)
+        wait_for(_sibling(warehouse, ".next").exists, ingest, "the load's next version")
+        rollback = run(["rollback", "--warehouse", str(warehouse)], env)
+        done = ingest.finish()
+        assert done.returncode == 0 and done.stdout.startswith("Loaded 280 files"), done.stderr
+        assert "Traceback" not in done.stderr + rollback.stderr
+        if rollback.returncode == 2:  # it came while the load held the writer lock
+            assert rollback.stderr.startswith(f"ooh rollback: ooh ingest (pid {ingest.proc.pid}, since ")
+            assert f"is writing {warehouse}" in rollback.stderr and rollback.stderr.count("\n") == 1
+            assert state_of(warehouse)[0] == 2 and state_of(_sibling(warehouse, ".prev")) == loaded
+            outcomes.append("refused")
+        else:  # the load had published: the rollback put load 1 back and said whose version it replaced
+            assert rollback.returncode == 0 and "The version it replaced (load 2, " in rollback.stdout, rollback.stderr
+            assert state_of(warehouse) == loaded and state_of(_sibling(warehouse, ".prev"))[0] == 2
+            outcomes.append("after the load")
+    print(outcomes)
+    assert "refused" in outcomes
+
+
+def test_an_ingest_builds_on_a_version_another_ingest_published_while_it_parsed(env, base, many, tmp_path):
+    warehouse = copy_of(base, tmp_path)
+    slow = Started(["ingest", "--source", str(many), "--warehouse", str(warehouse)], env, tmp_path)
+    # it reads the version it is based on before starting Prefect; the second one starts after that
+    wait_for(lambda: "Starting temporary server" in slow.output(), slow, "Prefect starting")
+    quick = run(["ingest", "--source", str(PAGES / "2006-07"), "--warehouse", str(warehouse)], env)
+    done = slow.finish()
+    for result in (quick, done):
+        assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr, result.stderr
+    notes = [line for result in (quick, done) for line in result.stderr.splitlines() if "changed while this ingest ran" in line]
+    print(notes)
+    assert len(notes) == 1 and "another writer published a newer version (load 2, " in notes[0]  # whichever published second says so
+    final, previous = state_of(warehouse), state_of(_sibling(warehouse, ".prev"))
+    assert final[:2] == (3, 14)  # both loads, one on the other: every fixture page
+    assert previous[0] == 2 and final[4].split()[0] == previous[3]  # built on load 2's version, which is kept

@@ -2,97 +2,258 @@
 
 Readers (dashboards, `ooh query`) open the warehouse file read-only. DuckDB's locks would let a writer
 block them, and them block it; so a writer never opens that file. It copies it to `<file>.next`, writes
-there, checkpoints, keeps the current version as `<file>.prev` (for `ooh rollback`) and renames the new
-one over it. A reader already open keeps reading the version it opened; the next one opens the new
-version; nobody sees a half-written warehouse. Writers take turns through a lock file.
+there, checkpoints, renames the new one over it and keeps the version it replaced as `<file>.prev` (for
+`ooh rollback`). A reader already open keeps reading the version it opened; the next one opens the new
+version; nobody sees a half-written warehouse.
+
+Writers (ingest, fetch, upgrade, rollback) take turns through `<file>.lock` (warehouse/writer_lock.py). A writer that worked before taking it publishes only on what it saw, or on newer
+versions built on that (warehouse/versions.py). Rollback never waits: while another writer holds the lock
+it refuses, so that it never undoes a write nobody has seen finish.
+
+A writer killed half-way leaves `.next`, `.next.wal`, `.prev.tmp` or `.swap` and its name in the lock
+file: the next writer to take the lock finishes or undoes what it left, and says so.
 """
 from __future__ import annotations
 
-import fcntl
+import errno
+import logging
 import os
 import shutil
+import tempfile
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from warehouse.db import SCHEMA_VERSION, SHAPE_SHA256, WarehouseError, checked_schema_version, connect, schema_info
-from warehouse.identity import save_identity
+from warehouse.db import SCHEMA_VERSION, SHAPE_SHA256, checked_schema_version, connect, schema_info
+from warehouse.errors import WarehouseError
+from warehouse.versions import Basis, Version, basis_of, check_basis, read_version, version_record
+from warehouse.writer_lock import Holder, cannot_write, utc, writer_lock
 
 LOCK_WAIT_SECONDS = 600
+# Room a write needs beyond the copy of the warehouse: the load's own growth (the whole corpus into an
+# empty warehouse: 35 MB) and DuckDB's write-ahead log, with some to spare.
+MARGIN_BYTES = 64 * 2**20
+MARGIN_SHARE = 0.25  # of the warehouse's size, for warehouses much larger than the corpus
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_LEFTOVERS = (".next", ".next.wal", ".prev.tmp", ".swap")  # what a writer killed half-way can leave
+
+Report = Callable[[str], None]
+FreeBytes = Callable[[Path], int]
+_log = logging.getLogger(__name__)
+# The version this process last published to each warehouse: its next write there is based on it, so that a
+# rollback between two writes of one run (fetch batches) stops the run instead of being written over.
+_LAST_PUBLISHED: dict[Path, Basis] = {}
 
 
 def _sibling(path: Path, suffix: str) -> Path:
     return path.with_name(path.name + suffix)
 
 
-@contextmanager
-def _writer_lock(path: Path, wait: float) -> Iterator[None]:
-    lock_path = _sibling(path, ".lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("a") as handle:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise WarehouseError(f"another ingest or fetch has been writing {path} for {wait:.0f} s: "
-                                         "wait for it to finish, then run again") from None
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _free_bytes(folder: Path) -> int:
+    return shutil.disk_usage(folder).free
 
 
-@contextmanager
-def publishing(path: str | Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection to the warehouse's next version; published when the block ends without
-    an error, thrown away when it raises (the published version is then untouched)."""
+def _mb(nbytes: int) -> str:
+    return f"{nbytes / 2**20:,.1f} MB"
+
+
+# --- checks a writer makes before any work ---------------------------------------------------------------
+
+def check_writable(path: str | Path) -> None:
+    """Fail at once, with the reason, when the warehouse's folder cannot take new files: every version is
+    a new file beside the warehouse, and the lock file lives there too."""
     path = Path(path).resolve()
-    next_path, wal = _sibling(path, ".next"), _sibling(path, ".wal")
-    with _writer_lock(path, wait):
-        for stale in (next_path, _sibling(next_path, ".wal")):
-            stale.unlink(missing_ok=True)
+    try:
+        if path.parent.exists() and not path.parent.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.probe-")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise WarehouseError(cannot_write(path, exc)) from exc
+
+
+def space_needed(path: Path) -> int:
+    """About what publishing a version of `path` writes: a copy of it (and of its write-ahead log) and room
+    for the write."""
+    size = sum(p.stat().st_size for p in (path, _sibling(path, ".wal")) if p.exists())
+    return size + max(MARGIN_BYTES, int(size * MARGIN_SHARE))
+
+
+def check_free_space(path: str | Path, free_bytes: FreeBytes = _free_bytes) -> None:
+    path = Path(path).resolve()
+    needed, free = space_needed(path), free_bytes(path.parent)
+    if free < needed:
+        raise WarehouseError(
+            f"not enough free space in {path.parent} to publish a new version of {path.name}: it needs about "
+            f"{_mb(needed)} (a copy of the warehouse and room for the write), {_mb(free)} are free: free some "
+            f"space there, or give --warehouse a file on another disk")
+
+
+# --- recovery from a writer that was killed ----------------------------------------------------------------
+
+def _recover(path: Path, stale: Holder | None) -> list[str]:
+    """Finish or undo what a killed writer left; one note per thing done. Each step is one rename or
+    removal, so a recovery killed in turn is finished by the next one."""
+    leftovers = [p for p in (_sibling(path, s) for s in _LEFTOVERS) if p.exists()]
+    if not leftovers and not stale:
+        return []
+    started = stale.since if stale else utc(min(p.stat().st_mtime for p in leftovers))
+    killed = f"started at {started}" + (f" ({stale.command}, pid {stale.pid})" if stale else "")
+    notes = [note for note in (_recover_rollback(path, killed), _recover_swap(path, killed), _remove_unfinished(path, killed))
+             if note]
+    _sync_directory(path.parent)
+    if not notes:  # it held the lock and was killed before writing anything
+        notes.append(f"Recovered from an interrupted {stale.command} (pid {stale.pid}) started at {started}: it "
+                     "had not begun to change the warehouse.")
+    return notes
+
+
+def _recover_rollback(path: Path, killed: str) -> str | None:
+    """`.swap`: the version a rollback was putting aside (publish_rollback)."""
+    swap, prev = _sibling(path, ".swap"), _sibling(path, ".prev")
+    if not swap.exists():
+        return None
+    if prev.exists():  # killed before it moved anything
+        swap.unlink()
+        return f"Recovered from an interrupted rollback {killed}: it had not changed the warehouse yet."
+    os.replace(swap, prev)
+    return f"Recovered from an interrupted rollback {killed}: finished it; the version it replaced is kept as {prev.name}."
+
+
+def _recover_swap(path: Path, killed: str) -> str | None:
+    """`.prev.tmp`: the version a publish replaces, to be kept as `.prev` (_swap_in)."""
+    held, prev = _sibling(path, ".prev.tmp"), _sibling(path, ".prev")
+    if not held.exists():
+        return None
+    if _sibling(path, ".next").exists() or (path.exists() and os.path.samefile(held, path)):
+        held.unlink()  # killed before the new version was in place: the warehouse is as it was
+        return None
+    os.replace(held, prev)
+    return (f"Recovered from an interrupted load {killed}: its new version was already published; the version it "
+            f"replaced is now kept as {prev.name}.")
+
+
+def _remove_unfinished(path: Path, killed: str) -> str | None:
+    unfinished = [p for p in (_sibling(path, ".next"), _sibling(path, ".next.wal")) if p.exists()]
+    if not unfinished:
+        return None
+    size = sum(p.stat().st_size for p in unfinished)
+    for leftover in unfinished:
+        leftover.unlink()
+    return (f"Recovered from an interrupted load {killed}: removed its unfinished next version ({_mb(size)}); the "
+            "warehouse is the version it was before that load.")
+
+
+def publish_recovery(path: str | Path, report: Report | None = None, wait: float = LOCK_WAIT_SECONDS) -> Basis:
+    """Start of a writer: clean up after a killed one (reporting it) and return what is published now."""
+    path = Path(path).resolve()
+    check_writable(path)
+    with writer_lock(path, wait) as stale:
+        for note in _recover(path, stale):
+            (report or _log.warning)(note)
+        return basis_of(read_version(path), read_version(_sibling(path, ".prev")))
+
+
+def writer_basis(path: str | Path) -> Basis:
+    """What a write that starts now is based on: this process's last publication there, else what is
+    published now."""
+    path = Path(path).resolve()
+    return _LAST_PUBLISHED.get(path) or publish_recovery(path)
+
+
+# --- publishing --------------------------------------------------------------------------------------------
+
+@contextmanager
+def publishing(path: str | Path, wait: float = LOCK_WAIT_SECONDS, *, based_on: Basis | None = None,
+               what: str = "write", report: Report | None = None,
+               free_bytes: FreeBytes = _free_bytes) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to the warehouse's next version; published when the block ends without
+    an error, thrown away when it raises (the published version is then untouched).
+
+    `based_on`: what the writer saw before its work (default: what this process last published there).
+    A rollback since then stops the write with VersionChanged before anything is copied."""
+    path = Path(path).resolve()
+    report = report or _log.warning
+    with writer_lock(path, wait) as stale:
+        for note in _recover(path, stale):
+            report(note)
+        current, previous = read_version(path), read_version(_sibling(path, ".prev"))
+        note = check_basis(path, based_on or _LAST_PUBLISHED.get(path), current, previous, what)
+        if note:
+            report(note)
+        check_free_space(path, free_bytes)
+        version_id = uuid.uuid4().hex
+        with _next_version(path) as con:
+            yield con
+            con.executemany("INSERT OR REPLACE INTO schema_info VALUES (?, ?)",
+                            version_record(current, version_id, utc(time.time()), what))
+        _swap_in(path)
+        _LAST_PUBLISHED[path] = Basis(version_id, current.id if current else None)
+
+
+@contextmanager
+def _next_version(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`<file>.next`: a copy of the warehouse, open for writing, checkpointed and closed when the block
+    ends; removed when anything fails (a full disk included), so that nothing half-written stays."""
+    next_path = _sibling(path, ".next")
+    try:
         if path.exists():
             shutil.copyfile(path, next_path)
+            wal = _sibling(path, ".wal")
             if wal.exists():  # written by something other than this pipeline: keep its last changes
                 shutil.copyfile(wal, _sibling(next_path, ".wal"))
         con = connect(next_path)
-        try:
-            yield con
-            con.execute("CHECKPOINT")
-        except BaseException:
-            con.close()
-            next_path.unlink(missing_ok=True)
-            _sibling(next_path, ".wal").unlink(missing_ok=True)
-            raise
+    except BaseException as exc:
+        _remove_next(path)
+        _raise_if_disk_full(path, exc)
+        raise
+    try:
+        yield con
+        con.execute("CHECKPOINT")
+    except BaseException as exc:
         con.close()
-        if path.exists():  # the version readers have now becomes the rollback version
-            held = _sibling(path, ".prev.tmp")
-            held.unlink(missing_ok=True)
-            os.link(path, held)
-            os.replace(held, _sibling(path, ".prev"))
-        os.replace(next_path, path)
-        _sync_directory(path.parent)
+        _remove_next(path)
+        _raise_if_disk_full(path, exc)
+        raise
+    con.close()
 
 
-def publish_rollback(path: str | Path) -> None:
-    """Put the previous version back (and keep the current one as the previous)."""
-    path = Path(path).resolve()
-    prev = _sibling(path, ".prev")
-    if not prev.exists():
-        raise WarehouseError(f"no previous version of {path} to roll back to")
-    with _writer_lock(path, LOCK_WAIT_SECONDS):
-        swap = _sibling(path, ".swap")
-        os.link(path, swap)
-        os.replace(prev, path)
-        os.replace(swap, prev)
-        _sync_directory(path.parent)
+def _remove_next(path: Path) -> None:
+    for leftover in (_sibling(path, ".next"), _sibling(path, ".next.wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def _raise_if_disk_full(path: Path, exc: BaseException) -> None:
+    message = str(exc)
+    full = (isinstance(exc, OSError) and exc.errno in _DISK_FULL) or (
+        isinstance(exc, duckdb.Error) and any(s in message for s in ("No space left", "File too large", "quota")))
+    if full:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else message.splitlines()[0]
+        raise WarehouseError(
+            f"the disk holding {path} filled up while publishing its next version ({reason}): nothing was "
+            f"published and the unfinished copy was removed ({_mb(_free_bytes(path.parent))} free now): free "
+            f"some space and run again") from exc
+
+
+def _swap_in(path: Path) -> None:
+    """Put `.next` in place and keep the version it replaces as `.prev`. The order makes every moment
+    recoverable (_recover): while `.next` exists nothing is published; once it is gone, `.prev.tmp` is the
+    replaced version, to become `.prev`."""
+    held, prev = _sibling(path, ".prev.tmp"), _sibling(path, ".prev")
+    if path.exists():
+        held.unlink(missing_ok=True)
+        os.link(path, held)
+    os.replace(_sibling(path, ".next"), path)
+    if held.exists():
+        os.replace(held, prev)
+    _sync_directory(path.parent)
 
 
 def _sync_directory(directory: Path) -> None:
@@ -103,19 +264,68 @@ def _sync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def prepare(path: str | Path) -> bool:
-    """Fail early, with the reason, on a warehouse this pipeline cannot write (another process holds it
-    open for writing, another DuckDB version wrote it, a newer schema), and bring an older one up to
-    this schema and these views as a version of its own, so that readers see what this code documents.
-    Returns whether it published a new version."""
-    path = Path(path)
+# --- rollback ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class RolledBack:
+    restored: Version
+    replaced: Version
+
+
+def publish_rollback(path: str | Path, report: Report | None = None) -> RolledBack:
+    """Put the previous version back (and keep the current one as the previous). Acts on what is
+    published when it runs, and never waits: while another writer holds the lock it refuses."""
+    path = Path(path).resolve()
+    prev = _sibling(path, ".prev")
+    if not prev.exists():
+        raise WarehouseError(f"no previous version of {path} to roll back to")
+    check_writable(path)
+    with writer_lock(path, 0, busy=lambda holder: _refused(path, holder)) as stale:
+        for note in _recover(path, stale):
+            (report or _log.warning)(note)
+        if not (prev.exists() and path.exists()):
+            raise WarehouseError(f"no previous version of {path} to roll back to")
+        restored, replaced = read_version(prev), read_version(path)
+        swap = _sibling(path, ".swap")
+        os.link(path, swap)
+        os.replace(prev, path)
+        os.replace(swap, prev)
+        _sync_directory(path.parent)
+    _LAST_PUBLISHED.pop(path, None)
+    return RolledBack(restored, replaced)
+
+
+def _refused(path: Path, holder: Holder | None) -> str:
+    who = str(holder) if holder else "another writer"
+    return (f"{who} is writing {path}, and a rollback does not wait for a write it would undo before that write "
+            "has reported: run 'ooh rollback' again once it has finished (it then puts back the version before it)")
+
+
+# --- the start of ingest, fetch and upgrade ------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    upgraded: bool  # a version of its own brought the warehouse to this schema and these views
+    basis: Basis  # what is published now: the writer's work is based on it
+
+
+def prepare(path: str | Path, report: Report | None = None) -> Prepared:
+    """Fail early, with the reason, on a warehouse this pipeline cannot write (a folder it cannot write
+    in, too little free space, another process holding it open for writing, another DuckDB version wrote
+    it, a newer schema); clean up after a killed writer; bring an older warehouse up to this schema and
+    these views as a version of its own, so that readers see what this code documents."""
+    path = Path(path).resolve()
+    basis = publish_recovery(path, report)  # first: what a killed writer left may be what fills the disk
+    check_free_space(path)
     if path.exists():
         con = connect(path, read_only=True)
         try:
             if checked_schema_version(con) == SCHEMA_VERSION and schema_info(con, "shape_sha256") == SHAPE_SHA256:
-                return False
+                return Prepared(False, basis)
         finally:
             con.close()
-    with publishing(path) as con:
+    from warehouse.identity import save_identity  # only an upgrade needs it (and its imports)
+
+    with publishing(path, based_on=basis, what="upgrade" if path.exists() else "setup", report=report) as con:
         save_identity(con)  # derived from the occupations and the reference data, which may have changed
-    return True
+    return Prepared(True, _LAST_PUBLISHED[path])
