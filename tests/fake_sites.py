@@ -10,11 +10,20 @@ import json
 import socket
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 LAST_MODIFIED = "Thu, 28 Aug 2025 12:00:00 GMT"
+TRICKLE_FOR = 120.0  # seconds a trickling answer goes on, unless the client hangs up first
+BOMB_BYTES = 200 * 2**20  # what the gzip bomb decodes to: 200 MiB of zeros, about 200 KB as sent
+
+
+def gzip_bomb(size: int = BOMB_BYTES) -> bytes:
+    """A gzip stream of `size` zero bytes (about a thousandth of that)."""
+    packer, block = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS), bytes(2**20)
+    return b"".join([*(packer.compress(block) for _ in range(size // len(block))), packer.flush()])
 
 
 class FakeSite:
@@ -27,6 +36,7 @@ class FakeSite:
         self.log: list[list] = []  # [monotonic time of arrival, path with query, status]
         self._lock = threading.Lock()
         self._gzip: dict[tuple[str, int], bytes] = {}
+        self._bomb: bytes | None = None
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -61,8 +71,14 @@ class FakeSite:
         self.server.server_close()
 
     def fault(self, path: str, *faults: str) -> None:
+        if "gzip-bomb" in faults and self._bomb is None:  # made now, not while a request waits for it
+            self._bomb = gzip_bomb()
         with self._lock:
             self.faults.setdefault(path, []).extend(faults)
+
+    @property
+    def bomb(self) -> bytes | None:
+        return self._bomb
 
     def requests(self, path: str | None = None) -> list[tuple[float, str, int]]:
         with self._lock:
@@ -92,6 +108,9 @@ class FakeSite:
             return self.send(req, int(fault), b"no")
         if fault and fault.startswith("slow"):
             time.sleep(float(fault.split(":")[1]))
+        if fault and fault.startswith("trickle-head"):  # even the status line, a byte at a time
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: " + b"." * 2000 + b"\r\n\r\n"
+            return self.trickle(req, head, float(fault.split(":")[1]))
         if fault == "redirect-loop":
             return self.send(req, 302, b"", {"Location": path})
         body = self.body_for(req, path)
@@ -103,6 +122,18 @@ class FakeSite:
         headers = {"ETag": etag, "Last-Modified": LAST_MODIFIED, "Content-Type": "text/html"}
         if fault == "oversize":
             return self.send(req, 200, body * 40, headers)
+        if fault == "gzip-bomb":
+            if self._bomb is None:
+                self._bomb = gzip_bomb()
+            return self.send(req, 200, self._bomb, {**headers, "Content-Encoding": "gzip"})
+        if fault and fault.startswith("trickle"):  # headers at once, then the body a byte at a time
+            req.send_response(200)
+            for name, value in headers.items():
+                req.send_header(name, value)
+            req.send_header("Content-Length", str(len(body)))
+            req.end_headers()
+            req.wfile.flush()
+            return self.trickle(req, body, float(fault.split(":")[1]))
         if fault == "drop":  # promise the whole body, send half, hang up
             req.send_response(200)
             for name, value in headers.items():
@@ -120,6 +151,20 @@ class FakeSite:
                 packed = packed[: len(packed) // 2]
             return self.send(req, 200, packed, {**headers, "Content-Encoding": "gzip"})
         return self.send(req, 200, body, headers)
+
+    @staticmethod
+    def trickle(req: BaseHTTPRequestHandler, data: bytes, interval: float) -> int:
+        """Send `data` a byte every `interval` seconds: each read the client makes gets something, so
+        no per-read timeout ever fires. Ends when the client hangs up (or after TRICKLE_FOR seconds)."""
+        req.close_connection = True
+        ends = time.monotonic() + TRICKLE_FOR
+        for byte in data:
+            if time.monotonic() > ends:
+                break
+            req.wfile.write(bytes([byte]))
+            req.wfile.flush()
+            time.sleep(interval)
+        return 200
 
     def gzipped(self, path: str, body: bytes) -> bytes:
         key = (path, len(body))

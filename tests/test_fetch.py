@@ -1,10 +1,12 @@
 """Fetching politely, against loopback stand-ins for bls.gov (tests/fake_sites.py): each injected fault,
 the pace per host measured from the server's own log, and that nothing archived is ever lost."""
 import hashlib
+import time
+import tracemalloc
 
 import pytest
 
-from fake_sites import FakeSite
+from fake_sites import BOMB_BYTES, TRICKLE_FOR, FakeSite
 from flows.archive import read_record
 from flows.crawl import Crawl, Target
 from flows.http import Failure, HardStop, PoliteClient, Response
@@ -198,3 +200,35 @@ def test_a_changed_page_is_archived_again_and_an_unchanged_one_is_not(site, tmp_
     assert again.unchanged == 1 and again.captures[-1]["record_type"] == "revisit"
     assert [s for _, _, s in site.requests(path)][1] == 304
     assert changed.fetched == 1 and changed.captures[-1]["sha256"] != first["sha256"]
+
+
+@pytest.mark.parametrize("fault", ["trickle:0.05", "trickle-head:0.05"])
+def test_a_trickling_response_is_cut_at_its_deadline(site, fault):
+    # A byte every 50 ms: the per-read timeout (0.5 s) never fires, whether the body or the status line trickles.
+    path = first_path(site)
+    site.fault(path, fault)
+    started = time.monotonic()
+    with PoliteClient(politeness(site, deadline=1.5)) as client:
+        answer = client.fetch(site.url + path)
+    took = time.monotonic() - started
+    assert isinstance(answer, Failure)
+    assert answer.reason == "no complete response within 1.5 s (OOH_RESPONSE_DEADLINE)"
+    assert answer.attempts == 1 and len(site.requests(path)) == 1  # the same request would stall the same way
+    assert 1.5 <= took < TRICKLE_FOR / 4  # without the deadline the trickle goes on for TRICKLE_FOR
+
+
+def test_a_gzip_bomb_is_refused_by_its_decoded_size(site):
+    path = first_path(site)
+    site.fault(path, "gzip-bomb")
+    settings = politeness(site)
+    assert len(site.bomb) < settings.max_bytes < BOMB_BYTES  # small as sent: only its decoded size gives it away
+    tracemalloc.start()
+    try:
+        with PoliteClient(settings) as client:
+            answer = client.fetch(site.url + path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert isinstance(answer, Failure) and answer.attempts == 1
+    assert answer.reason == "body larger than the 1,000,000 bytes allowed once gzip-decoded"
+    assert peak < BOMB_BYTES / 20  # decoding stopped at the cap, not at 200 MiB
