@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
                         "archived) or 'warc:FILE'")
     p.add_argument("--warehouse", default=str(settings.warehouse), help="DuckDB file (default: %(default)s)")
     p.add_argument("--batch-size", type=int, default=settings.batch_size, help="pages per parse task")
+    p.add_argument("--follow-outside-links", action="store_true",
+                   help="read files that links in the source folder lead to outside it (refused by default)")
 
     p = sub.add_parser("fetch", help="fetch pages into the archive, then parse and load them (a Prefect flow)")
     p.add_argument("kind", choices=("live", "wayback"), help="live: the current handbook; wayback: a past edition")
@@ -91,14 +93,15 @@ def cmd_ingest(args, settings) -> int:
     from warehouse.publish import prepare
 
     try:  # fail before starting Prefect on a wrong source or a warehouse another process holds
-        list_pages(args.source, args.warehouse, settings.archive_for(args.warehouse))
+        list_pages(args.source, args.warehouse, settings.archive_for(args.warehouse), args.follow_outside_links)
         prepare(args.warehouse)
     except (SourceError, WarehouseError) as exc:
         raise UserError(str(exc)) from exc
     configure_prefect(settings)
     from flows.ingest import ingest  # Prefect reads its settings on import
 
-    summary = _result(ingest(args.source, args.warehouse, args.batch_size, return_state=True), "ingest")
+    summary = _result(ingest(args.source, args.warehouse, args.batch_size, args.follow_outside_links,
+                             return_state=True), "ingest")
     _print_load(summary, args.source, args.warehouse)
     return 0
 

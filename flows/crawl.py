@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flows import wayback
-from flows.archive import WarcArchive, read_record
+from flows.archive import RecordError, WarcArchive, read_record
 from flows.http import Failure, PoliteClient, Response
 from flows.politeness import Politeness
 from parsers.index_page import occupation_paths
@@ -76,7 +76,11 @@ class Crawl:
         """An index page or CDX answer: from the archive while fresh, else fetched (and archived)."""
         last = known.get(url)
         if last and last["status"] == 200 and last["record_type"] == "response" and self._fresh(last["fetched_at"]):
-            return read_record(self.archive.directory, last["warc_file"], last["warc_offset"])
+            try:
+                return read_record(self.archive.directory, last["warc_file"], last["warc_offset"],
+                                   self.politeness.max_bytes)
+            except (OSError, RecordError):  # gone from the archive, or damaged there: ask again
+                pass
         answer = self.client.fetch(url, cdx=cdx)
         if isinstance(answer, Failure) or answer.status != 200:
             reason = answer.reason if isinstance(answer, Failure) else f"HTTP {answer.status}"

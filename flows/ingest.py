@@ -45,11 +45,12 @@ def load_warehouse(inputs: list[Input], warehouse: str, source: str) -> LoadSumm
 
 
 @flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=_SETTINGS.workers), log_prints=True)
-def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size) -> LoadSummary:
+def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size,
+           follow_outside_links: bool = False) -> LoadSummary:
     """Parse every page of a source ('archive', 'warc:FILE' or a folder) and publish them as the warehouse's
-    next version."""
+    next version. A folder's links that lead out of it are read only with follow_outside_links."""
     logger = get_run_logger()
-    refs = list_pages(source, warehouse, load_settings().archive_for(warehouse))
+    refs = list_pages(source, warehouse, load_settings().archive_for(warehouse), follow_outside_links)
     batches = [refs[i : i + batch_size] for i in range(0, len(refs), batch_size)]
     logger.info("%d files in %s, in %d batches of up to %d", len(refs), source, len(batches), batch_size)
     futures = [parse_batch.submit(batch, no, len(batches)) for no, batch in enumerate(batches, 1)]

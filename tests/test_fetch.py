@@ -7,7 +7,7 @@ import tracemalloc
 import pytest
 
 from fake_sites import BOMB_BYTES, TRICKLE_FOR, FakeSite
-from flows.archive import read_record
+from flows.archive import read_index_rows, read_record
 from flows.crawl import Crawl, Target
 from flows.http import Failure, HardStop, PoliteClient, Response
 from flows.politeness import Politeness, host_of
@@ -181,7 +181,7 @@ def test_faults_never_cost_what_was_archived(site, tmp_path):
     assert {p.name: p.read_bytes() for p in archive.iterdir() if p.name in files} == files  # write-once
     for row in kept:
         if row["source_kind"] == "live":
-            body = read_record(archive, row["warc_file"], row["warc_offset"])
+            body = read_record(archive, row["warc_file"], row["warc_offset"], 1_000_000)
             assert hashlib.sha256(body).hexdigest() == row["sha256"]
 
 
@@ -232,3 +232,20 @@ def test_a_gzip_bomb_is_refused_by_its_decoded_size(site):
     assert isinstance(answer, Failure) and answer.attempts == 1
     assert answer.reason == "body larger than the 1,000,000 bytes allowed once gzip-decoded"
     assert peak < BOMB_BYTES / 20  # decoding stopped at the cap, not at 200 MiB
+
+
+def live_targets(site: FakeSite, paths) -> list[Target]:
+    return [Target(site.url + p, site.url + p, site.url + p, "live") for p in paths]
+
+
+def test_every_record_carries_its_own_index_row(site, tmp_path):
+    archive = tmp_path / "archive"
+    crawl = Crawl(politeness(site), archive, "run")
+    try:
+        written = crawl.fetch_batch(live_targets(site, sorted(site.pages)), {}).captures
+    finally:
+        crawl.close()
+    (warc,) = archive.iterdir()
+    rows, unreadable = read_index_rows(warc, 1_000_000)
+    assert unreadable == 0 and len(written) == len(site.pages) + 1  # robots.txt too
+    assert sorted(rows, key=lambda r: r["warc_offset"]) == sorted(written, key=lambda r: r["warc_offset"])
