@@ -9,7 +9,7 @@ import pytest
 from fake_sites import BOMB_BYTES, TRICKLE_FOR, FakeSite
 from flows.archive import read_index_rows, read_record
 from flows.crawl import Crawl, Target
-from flows.http import Failure, HardStop, PoliteClient, Response
+from flows.http import Failure, HardStop, PoliteClient, Response, RunDeadline
 from flows.politeness import Politeness, host_of
 
 from conftest import PAGES
@@ -202,6 +202,10 @@ def test_a_changed_page_is_archived_again_and_an_unchanged_one_is_not(site, tmp_
     assert changed.fetched == 1 and changed.captures[-1]["sha256"] != first["sha256"]
 
 
+def live_targets(site: FakeSite, paths) -> list[Target]:
+    return [Target(site.url + p, site.url + p, site.url + p, "live") for p in paths]
+
+
 @pytest.mark.parametrize("fault", ["trickle:0.05", "trickle-head:0.05"])
 def test_a_trickling_response_is_cut_at_its_deadline(site, fault):
     # A byte every 50 ms: the per-read timeout (0.5 s) never fires, whether the body or the status line trickles.
@@ -215,6 +219,37 @@ def test_a_trickling_response_is_cut_at_its_deadline(site, fault):
     assert answer.reason == "no complete response within 1.5 s (OOH_RESPONSE_DEADLINE)"
     assert answer.attempts == 1 and len(site.requests(path)) == 1  # the same request would stall the same way
     assert 1.5 <= took < TRICKLE_FOR / 4  # without the deadline the trickle goes on for TRICKLE_FOR
+
+
+def test_a_stalled_page_is_cut_and_the_batch_goes_on(site, tmp_path):
+    before, stalled, after = sorted(site.pages)[:3]
+    site.fault(stalled, "trickle:0.05")
+    crawl = Crawl(politeness(site, deadline=1.5), tmp_path / "archive", "run")
+    try:
+        result = crawl.fetch_batch(live_targets(site, (before, stalled, after)), {})
+    finally:
+        crawl.close()
+    assert result.fetched == 2 and result.stopped is None
+    assert [(f["url"], f["reason"]) for f in result.failures] == [
+        (site.url + stalled, "no complete response within 1.5 s (OOH_RESPONSE_DEADLINE)")]
+    assert [row["fetch_url"] for row in result.captures if row["source_kind"] == "live"] == [
+        site.url + before, site.url + after]
+
+
+def test_the_run_deadline_stops_a_batch_and_keeps_what_it_archived(site, tmp_path):
+    paths = sorted(site.pages)[:4]
+    site.fault(paths[1], "trickle:0.05")
+    crawl = Crawl(politeness(site, deadline=60), tmp_path / "archive", "run", run_deadline=2.0)
+    try:
+        result = crawl.fetch_batch(live_targets(site, paths), {})
+        with pytest.raises(RunDeadline):  # and nothing more is asked
+            crawl.client.fetch(site.url + paths[3])
+    finally:
+        crawl.close()
+    assert result.stopped.startswith("the run's deadline of 2 s (OOH_RUN_DEADLINE) passed")
+    assert result.fetched == 1 and result.failures == [] and result.left == 3
+    assert [row["fetch_url"] for row in result.captures if row["source_kind"] == "live"] == [site.url + paths[0]]
+    assert site.requests(paths[2]) == [] and site.requests(paths[3]) == []
 
 
 def test_a_gzip_bomb_is_refused_by_its_decoded_size(site):
@@ -232,10 +267,6 @@ def test_a_gzip_bomb_is_refused_by_its_decoded_size(site):
     assert isinstance(answer, Failure) and answer.attempts == 1
     assert answer.reason == "body larger than the 1,000,000 bytes allowed once gzip-decoded"
     assert peak < BOMB_BYTES / 20  # decoding stopped at the cap, not at 200 MiB
-
-
-def live_targets(site: FakeSite, paths) -> list[Target]:
-    return [Target(site.url + p, site.url + p, site.url + p, "live") for p in paths]
 
 
 def test_every_record_carries_its_own_index_row(site, tmp_path):
