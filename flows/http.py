@@ -147,8 +147,8 @@ class PoliteClient:
             url = location
         raise _Failed(f"more than {MAX_REDIRECTS} redirects")
 
-    def _check_run_deadline(self) -> None:
-        if self.stop_at is not None and time.monotonic() >= self.stop_at:
+    def _check_run_deadline(self, passed: bool = False) -> None:
+        if self.stop_at is not None and (passed or time.monotonic() >= self.stop_at):
             raise RunDeadline(f"the run's deadline of {self.run_deadline:g} s (OOH_RUN_DEADLINE) passed: running the "
                               "same command again continues where it stopped.")
 
@@ -160,7 +160,7 @@ class PoliteClient:
         fetched_at = datetime.now(timezone.utc)
         until = time.monotonic() + self.politeness.deadline
         run_ends_first = self.stop_at is not None and self.stop_at < until
-        self._deadline.until = self.stop_at if run_ends_first else until
+        self._deadline.start(self.stop_at if run_ends_first else until)
         try:
             with self._client.stream("GET", url, headers=headers) as reply:
                 status = reply.status_code
@@ -177,14 +177,14 @@ class PoliteClient:
                                 raw, body, fetched_at, attempt)
         except httpx.TimeoutException as exc:
             if self._deadline.passed():
-                self._check_run_deadline()
+                self._check_run_deadline(passed=run_ends_first)
                 raise _Failed(f"no complete response within {self.politeness.deadline:g} s "
                               "(OOH_RESPONSE_DEADLINE)") from exc
             raise _Retry(f"timed out after {self.politeness.timeout:g} s ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:
             raise _Retry(f"connection failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")) from exc
         finally:
-            self._deadline.until = None
+            self._deadline.start(None)
             self.clock.release(host, max(self.politeness.wait_for(cdx), self._gaps.get(host, 0.0)))
 
     def _read_body(self, reply: httpx.Response) -> tuple[bytes, bytes]:
@@ -203,7 +203,7 @@ class PoliteClient:
                     raise _Failed(f"response larger than the {cap:,} bytes allowed")
                 chunks.append(chunk)
                 decoder.feed(chunk)
-                if self._deadline.passed():  # belt and braces: the transport checks it at every read
+                if time.monotonic() >= self._deadline.until:  # belt and braces: the transport checks it at every read
                     raise httpx.ReadTimeout("deadline passed")
             return b"".join(chunks), decoder.finish()
         except BodyError as exc:
@@ -309,18 +309,24 @@ class _Deadline(threading.local):
     """The current request's deadline (time.monotonic()), per thread; None outside a request."""
 
     until: float | None = None
+    binding: bool = False  # the last socket operation's timeout was cut short to the deadline
+
+    def start(self, until: float | None) -> None:
+        self.until, self.binding = until, False
 
     def passed(self) -> bool:
-        return self.until is not None and time.monotonic() >= self.until
+        """Whether a timeout that just happened is the deadline's (not the per-read timeout's)."""
+        return self.until is not None and (self.binding or time.monotonic() >= self.until)
 
     def clamp(self, timeout: float | None) -> float | None:
         """The timeout of the next socket operation: never past the deadline."""
         if self.until is None:
             return timeout
         left = self.until - time.monotonic()
+        self.binding = timeout is None or left <= timeout
         if left <= 0:
             raise httpcore.ReadTimeout("deadline passed")
-        return left if timeout is None else min(timeout, left)
+        return min(timeout, left) if timeout is not None else left
 
 
 class _DeadlineStream(httpcore.NetworkStream):

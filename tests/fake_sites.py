@@ -91,6 +91,7 @@ class FakeSite:
             fault = self.faults[path].pop(0) if self.faults.get(path) else None
             entry = [time.monotonic(), req.path, None]
             self.log.append(entry)
+        req.log_entry = entry  # send() fills in the status before the body goes out: a client may be done first
         try:
             entry[2] = self.respond(req, path, fault)
         except (BrokenPipeError, ConnectionResetError):  # the client hung up first (a 403 it stops at)
@@ -174,6 +175,7 @@ class FakeSite:
 
     @staticmethod
     def send(req: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict | None = None) -> int:
+        req.log_entry[2] = status
         req.send_response(status)
         if status == 403:
             req.close_connection = True
