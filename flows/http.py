@@ -126,6 +126,8 @@ class PoliteClient:
                 if wait > self.politeness.max_retry_after:
                     return Failure(url, attempt, retry.status,
                                    f"{retry.reason}; asked to wait {wait:.0f} s, more than the {self.politeness.max_retry_after:.0f} s allowed")
+                if self.stop_at is not None and time.monotonic() + wait >= self.stop_at:
+                    self._check_run_deadline(passed=True)  # waiting would outlast the run
                 self.clock.hold(host_of(url), wait)
                 backoff *= 2
         return Failure(url, attempt, last.status if last else None, f"{last.reason} (after {attempt} attempts)")

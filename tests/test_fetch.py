@@ -280,3 +280,13 @@ def test_every_record_carries_its_own_index_row(site, tmp_path):
     rows, unreadable = read_index_rows(warc, 1_000_000)
     assert unreadable == 0 and len(written) == len(site.pages) + 1  # robots.txt too
     assert sorted(rows, key=lambda r: r["warc_offset"]) == sorted(written, key=lambda r: r["warc_offset"])
+
+
+def test_a_wait_that_would_outlast_the_run_ends_it_at_once(site):
+    path = first_path(site)
+    site.fault(path, "429:120")
+    started = time.monotonic()
+    with PoliteClient(politeness(site), run_deadline=30) as client, pytest.raises(RunDeadline):
+        client.fetch(site.url + path)
+    assert time.monotonic() - started < 30  # it did not sit out the 120 s Retry-After first
+    assert len(site.requests(path)) == 1
