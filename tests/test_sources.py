@@ -3,8 +3,10 @@ length is wrong, and bombs among good records; folders with named pipes, sockets
 link loops and links out of the folder among good pages. Each bad entry is listed with its reason and
 recorded as a rejected input; the good ones load; nothing hangs."""
 import gzip
+import hashlib
 import io
 import os
+import random
 import re
 import shutil
 import socket
@@ -167,6 +169,23 @@ def test_a_file_that_is_no_warc_is_refused_as_a_whole(env, tmp_path):
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip().splitlines() == [
         f"ooh ingest: {html} is not a WARC file (it does not start with a WARC record)"]
+
+
+@pytest.mark.parametrize("compressed", [False, True], ids=["warc", "warc.gz"])
+def test_one_damaged_byte_costs_at_most_the_record_it_is_in(compressed, tmp_path):
+    records = [good(n) for n in range(len(GOOD))]
+    data = b"".join(gzip.compress(r) for r in records) if compressed else b"".join(records)
+    originals = {hashlib.sha256(path.read_bytes()).hexdigest() for path in GOOD}
+    rng = random.Random(20250101)
+    path = tmp_path / ("damaged.warc.gz" if compressed else "damaged.warc")
+    for _ in range(40):
+        at = rng.randrange(len(data))
+        path.write_bytes(data[:at] + bytes([data[at] ^ (1 << rng.randrange(8))]) + data[at + 1:])
+        read = read_all(list_warc_pages(path, CAP))  # never raises: every bad record is a rejection
+        bodies = [read_page(ref, CAP)[0] for ref in list_warc_pages(path, CAP) if not ref.rejected
+                  and read[ref.source_url][0] == "page"]
+        assert len(bodies) >= len(GOOD) - 1, (at, read)
+        assert all(hashlib.sha256(body).hexdigest() in originals for body in bodies), at  # nothing damaged read
 
 
 # --- folders ---------------------------------------------------------------------------------------------
