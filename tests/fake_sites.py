@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import json
 import socket
+import sys
 import threading
 import time
 import zlib
@@ -24,6 +25,13 @@ def gzip_bomb(size: int = BOMB_BYTES) -> bytes:
     """A gzip stream of `size` zero bytes (about a thousandth of that)."""
     packer, block = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS), bytes(2**20)
     return b"".join([*(packer.compress(block) for _ in range(size // len(block))), packer.flush()])
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A client that hangs up on a kept-alive connection (after refusing a body, say) is no error."""
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
 
 
 class FakeSite:
@@ -54,7 +62,7 @@ class FakeSite:
             def do_GET(self):
                 site.handle(self)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
