@@ -80,9 +80,9 @@ class PoliteClient:
             timeout=httpx.Timeout(politeness.timeout),
             follow_redirects=False,
             # Requests are made one at a time; a connection per host is all that is ever open.
-            transport=_transport(self._deadline, httpx.Limits(max_connections=max(1, len(politeness.allowed_hosts)),
-                                                              max_keepalive_connections=4)),
+            limits=httpx.Limits(max_connections=max(1, len(politeness.allowed_hosts)), max_keepalive_connections=4),
         )
+        _enforce_deadline(self._client, self._deadline)
         self._robots: dict[str, Protego | None] = {}
         # Called with each robots.txt answer and what it was for, so that the archive keeps it too.
         self.observer = None
@@ -370,13 +370,16 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
-def _transport(deadline: _Deadline, limits: httpx.Limits) -> httpx.HTTPTransport:
-    """httpx's transport on a network backend that enforces the deadline. httpx has no parameter for an
-    httpcore backend, so it is set on the transport's pool (checked, so that an httpx that changes this
-    fails here, loudly, rather than fetching without deadlines)."""
-    transport = httpx.HTTPTransport(limits=limits)
-    pool = getattr(transport, "_pool", None)
-    if not isinstance(pool, httpcore.ConnectionPool) or not hasattr(pool, "_network_backend"):
-        raise RuntimeError(f"httpx {httpx.__version__}: cannot set the network backend that enforces deadlines")
-    pool._network_backend = _DeadlineBackend(deadline)
-    return transport
+def _enforce_deadline(client: httpx.Client, deadline: _Deadline) -> None:
+    """Put every connection the client makes (directly, or through a proxy from HTTP_PROXY and the like)
+    on a network backend that enforces the deadline. httpx has no parameter for an httpcore backend (and
+    a transport of one's own would turn its environment proxies off), so it is set on the pools httpx
+    built; checked, so that an httpx that changes this fails here, loudly, rather than fetch without
+    deadlines."""
+    transports = [client._transport, *(t for t in client._mounts.values() if t is not None)]
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        if not isinstance(pool, httpcore.ConnectionPool) or not hasattr(pool, "_network_backend"):
+            raise RuntimeError(f"httpx {httpx.__version__}: cannot set the network backend that enforces deadlines "
+                               f"on {type(transport).__name__}")
+        pool._network_backend = _DeadlineBackend(deadline)

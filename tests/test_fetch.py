@@ -290,3 +290,18 @@ def test_a_wait_that_would_outlast_the_run_ends_it_at_once(site):
         client.fetch(site.url + path)
     assert time.monotonic() - started < 30  # it did not sit out the 120 s Retry-After first
     assert len(site.requests(path)) == 1
+
+
+def test_a_proxy_from_the_environment_is_used_and_bound_by_the_deadline(site, monkeypatch):
+    # The loopback site stands in for a forward proxy: it serves absolute-form requests by their path.
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", site.url)
+    path, elsewhere = first_path(site), "http://www.bls.example"
+    site.fault(path, "ok", "trickle-head:0.05")
+    with PoliteClient(politeness(site, allowed_hosts=frozenset({"www.bls.example"}), deadline=1.5)) as client:
+        answer = client.fetch(elsewhere + path)
+        stalled = client.fetch(elsewhere + path)
+    assert isinstance(answer, Response) and answer.body == site.pages[path]
+    assert [p for _, p, _ in site.requests(path)] == [elsewhere + path] * 2  # asked through the proxy
+    assert isinstance(stalled, Failure) and stalled.reason == "no complete response within 1.5 s (OOH_RESPONSE_DEADLINE)"
