@@ -164,7 +164,7 @@ def cmd_fetch(args, settings) -> int:
         print(f"Indexed {summary.reindexed} archived records the index lacked (written by a run that was interrupted).")
     print(f"Fetched {summary.source} into {settings.archive_for(args.warehouse)}: {summary.targets} pages found, "
           f"{summary.fetched} fetched, {summary.unchanged} unchanged, {summary.skipped} archived already, "
-          f"{len(summary.failures)} failed{f', {summary.left} not asked for' if summary.stopped else ''}.")
+          f"{len(summary.failures)} failed{f', {summary.left} left to fetch' if summary.stopped else ''}.")
     for reason, count in Counter(reason for *_, reason in summary.failures).most_common():
         examples = [url for url, *_, r in summary.failures if r == reason][:3]
         print(f"  {count} failed: {reason} (e.g. {', '.join(examples)})")

@@ -38,7 +38,7 @@ class BatchResult:
     fetched: int = 0
     unchanged: int = 0
     stopped: str | None = None  # why the batch stopped early (a 403, the run's deadline)
-    left: int = 0  # targets of the batch not asked because of that
+    left: int = 0  # targets of the batch left to fetch because of that (the one it stopped at included)
 
     @property
     def failed(self) -> int:

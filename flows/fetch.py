@@ -35,7 +35,7 @@ class FetchSummary:
     skipped: int = 0
     failures: list[tuple[str, int, int | None, str]] = field(default_factory=list)  # url, attempts, status, reason
     reindexed: int = 0  # archived records an interrupted run had left out of the index
-    left: int = 0  # pages not asked for because the run stopped
+    left: int = 0  # pages left to fetch because the run stopped (the one it stopped at included)
     stopped: str | None = None
     load: LoadSummary | None = None
 

@@ -157,7 +157,7 @@ def test_a_403_stops_the_run_and_keeps_what_it_archived(sites, env, tmp_path):
     assert len(message) == 1 and "403 Forbidden" in message[0] and "ooh ingest --source archive" in message[0]
     assert "Traceback" not in result.stderr
     # 49 pages of the first batch, and the 10 the second fetched before the 403: indexed, not lost
-    assert "59 fetched" in result.stdout and "1 failed, 282 not asked for" in result.stdout
+    assert "59 fetched" in result.stdout and "1 failed, 282 left to fetch" in result.stdout
     assert "1 failed: HTTP 503 (after 2 attempts)" in result.stdout
     assert query(warehouse, "SELECT count(*) FROM captures WHERE source_kind = 'live'") == [(59,)]
     assert query(warehouse, "SELECT url, attempts, last_status, reason FROM fetch_failures") == [
@@ -202,7 +202,7 @@ def test_the_run_deadline_stops_a_run_and_keeps_what_it_archived(sites, env, tmp
     assert "Traceback" not in result.stdout + result.stderr
     message = [line for line in result.stderr.splitlines() if line.startswith("ooh fetch:")]
     assert len(message) == 1 and "the run's deadline of 10 s (OOH_RUN_DEADLINE) passed" in message[0]
-    assert "4 pages found, 1 fetched, 0 unchanged, 0 archived already, 0 failed, 3 not asked for." in result.stdout
+    assert "4 pages found, 1 fetched, 0 unchanged, 0 archived already, 0 failed, 3 left to fetch." in result.stdout
     assert query(warehouse, "SELECT fetch_url FROM captures WHERE source_kind = 'live'") == [(live.url + first,)]
     assert query(warehouse, "SELECT count(*) FROM fetch_failures") == [(0,)]  # the page did not fail: the run ran out
 
