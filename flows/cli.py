@@ -156,9 +156,13 @@ def cmd_fetch(args, settings) -> int:
     configure_prefect(settings)
     from flows.fetch import fetch
 
-    state = fetch(args.kind, args.warehouse, args.contact, edition=args.edition, handbook_url=args.handbook_url,
-                  wayback_url=args.wayback_url, delay=args.delay, limit=args.limit, then_ingest=not args.no_ingest,
-                  return_state=True)
+    try:
+        state = fetch(args.kind, args.warehouse, args.contact, edition=args.edition, handbook_url=args.handbook_url,
+                      wayback_url=args.wayback_url, delay=args.delay, limit=args.limit,
+                      then_ingest=not args.no_ingest, return_state=True)
+    except KeyboardInterrupt:
+        raise UserError("interrupted: what was archived is kept and indexed (by the next run, if not now): run the "
+                        "same command again to continue") from None
     summary = _result(state, "fetch")
     if summary.reindexed:
         print(f"Indexed {summary.reindexed} archived records the index lacked (written by a run that was interrupted).")

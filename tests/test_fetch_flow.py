@@ -260,3 +260,31 @@ def test_records_a_killed_run_archived_are_indexed_by_the_next_run(sites, env, t
     assert "6 pages found, 3 fetched, 0 unchanged, 3 archived already, 0 failed." in again.stdout
     assert all(len(live.requests(path)) == asked[path] + 1 for path in done)  # archived once, never asked again
     assert query(warehouse, "SELECT count(*) FROM captures WHERE source_kind = 'live'") == [(6,)]
+
+
+def test_an_interrupted_run_says_so_in_one_line_and_indexes_what_it_archived(sites, env, tmp_path):
+    live, _ = sites
+    warehouse = tmp_path / "interrupted.duckdb"
+    order = index_order(live)
+    stalled = order[3]
+    asked = len(live.requests(stalled))
+    live.fault(stalled, "trickle:0.2")
+    run = subprocess.Popen(ooh_command("fetch", "live", "--limit", "6", "--no-ingest", warehouse=warehouse,
+                                       sites=sites),
+                           env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           start_new_session=True)
+    try:
+        waited = time.monotonic() + 300
+        while len(live.requests(stalled)) == asked and run.poll() is None and time.monotonic() < waited:
+            time.sleep(0.2)
+        run.send_signal(signal.SIGINT)  # Ctrl-C
+        out, err = run.communicate(timeout=300)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+    assert run.returncode == 2 and "Traceback" not in out + err
+    message = [line for line in err.splitlines() if line.startswith("ooh fetch:")]
+    assert message == ["ooh fetch: interrupted: what was archived is kept and indexed (by the next run, if not now): "
+                       "run the same command again to continue"]
+    assert query(warehouse, "SELECT count(*) FROM captures WHERE source_kind = 'live'") == [(3,)]
