@@ -1,7 +1,7 @@
 """A batch of page files -> inputs ready to load: each parsed, or rejected with its one-line reason."""
 from __future__ import annotations
 
-from flows.sources import PageRef, read_page
+from flows.sources import InputRejected, PageRef, read_page
 from parsers import ParseError, parse_page
 from warehouse.load import Input
 
@@ -12,6 +12,9 @@ def read_inputs(refs: list[PageRef]) -> list[Input]:
     for ref in refs:
         try:
             data, sha256 = read_page(ref)
+        except InputRejected as exc:  # not a regular file, a bad link, over the size cap, a bad WARC record
+            inputs.append(Input(ref.source_url, "", exc.nbytes, reason_code=exc.code, reason=exc.reason))
+            continue
         except OSError as exc:
             inputs.append(Input(ref.source_url, "", 0, reason_code="unreadable", reason=f"cannot read file: {exc.strerror}"))
             continue

@@ -25,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
                         "archived) or 'warc:FILE'")
     p.add_argument("--warehouse", default=str(settings.warehouse), help="DuckDB file (default: %(default)s)")
     p.add_argument("--batch-size", type=int, default=settings.batch_size, help="pages per parse task")
+    p.add_argument("--follow-outside-links", action="store_true",
+                   help="read files that links in the source folder lead to outside it (refused by default)")
 
     p = sub.add_parser("fetch", help="fetch pages into the archive, then parse and load them (a Prefect flow)")
     p.add_argument("kind", choices=("live", "wayback"), help="live: the current handbook; wayback: a past edition")
@@ -107,14 +109,19 @@ def cmd_ingest(args, settings) -> int:
     from warehouse.publish import prepare
 
     try:  # fail before starting Prefect on a wrong source or a warehouse that cannot take this load
-        list_pages(args.source, args.warehouse, settings.archive_for(args.warehouse))
+        list_pages(args.source, args.warehouse, settings.archive_for(args.warehouse), args.follow_outside_links)
         prepared = prepare(args.warehouse, report=print)
     except (SourceError, WarehouseError) as exc:
         raise UserError(str(exc)) from exc
     _start_prefect(settings)
     from flows.ingest import ingest  # Prefect reads its settings on import
 
-    state = ingest(args.source, args.warehouse, args.batch_size, based_on=tuple(prepared.basis), return_state=True)
+    try:
+        state = ingest(args.source, args.warehouse, args.batch_size, args.follow_outside_links,
+                       based_on=tuple(prepared.basis), return_state=True)
+    except KeyboardInterrupt:
+        raise UserError("interrupted: the published warehouse is whole (the version before this ingest unless it "
+                        "had published); run the same command again to load what it had not") from None
     _print_load(_result(state, "ingest"), args.source, args.warehouse)
     return 0
 
@@ -186,13 +193,19 @@ def cmd_fetch(args, settings) -> int:
     _start_prefect(settings)
     from flows.fetch import fetch
 
-    state = fetch(args.kind, args.warehouse, args.contact, edition=args.edition, handbook_url=args.handbook_url,
-                  wayback_url=args.wayback_url, delay=args.delay, limit=args.limit, then_ingest=not args.no_ingest,
-                  return_state=True)
+    try:
+        state = fetch(args.kind, args.warehouse, args.contact, edition=args.edition, handbook_url=args.handbook_url,
+                      wayback_url=args.wayback_url, delay=args.delay, limit=args.limit,
+                      then_ingest=not args.no_ingest, return_state=True)
+    except KeyboardInterrupt:
+        raise UserError("interrupted: what was archived is kept and indexed (by the next run, if not now): run the "
+                        "same command again to continue") from None
     summary = _result(state, "fetch")
+    if summary.reindexed:
+        print(f"Indexed {summary.reindexed} archived records the index lacked (written by a run that was interrupted).")
     print(f"Fetched {summary.source} into {settings.archive_for(args.warehouse)}: {summary.targets} pages found, "
           f"{summary.fetched} fetched, {summary.unchanged} unchanged, {summary.skipped} archived already, "
-          f"{len(summary.failures)} failed.")
+          f"{len(summary.failures)} failed{f', {summary.left} left to fetch' if summary.stopped else ''}.")
     for reason, count in Counter(reason for *_, reason in summary.failures).most_common():
         examples = [url for url, *_, r in summary.failures if r == reason][:3]
         print(f"  {count} failed: {reason} (e.g. {', '.join(examples)})")

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flows import wayback
-from flows.archive import WarcArchive, read_record
-from flows.http import Failure, PoliteClient, Response
+from flows.archive import RecordError, WarcArchive, read_record
+from flows.http import Failure, HardStop, PoliteClient, Response
 from flows.politeness import Politeness
 from parsers.index_page import occupation_paths
 
@@ -37,6 +37,8 @@ class BatchResult:
     failures: list[dict] = field(default_factory=list)
     fetched: int = 0
     unchanged: int = 0
+    stopped: str | None = None  # why the batch stopped early (a 403, the run's deadline)
+    left: int = 0  # targets of the batch left to fetch because of that (the one it stopped at included)
 
     @property
     def failed(self) -> int:
@@ -46,9 +48,10 @@ class BatchResult:
 class Crawl:
     """One fetch run: a polite client and the run's archive files."""
 
-    def __init__(self, politeness: Politeness, archive_dir: Path, run_id: str):
+    def __init__(self, politeness: Politeness, archive_dir: Path, run_id: str, run_deadline: float | None = None):
+        """run_deadline: seconds from now the run may take."""
         self.politeness = politeness
-        self.client = PoliteClient(politeness)
+        self.client = PoliteClient(politeness, run_deadline=run_deadline)
         self.archive = WarcArchive(archive_dir, run_id)
         self.pending: list[dict] = []  # index rows of discovery responses, saved with the first batch
         self.client.observer = self._observe
@@ -76,7 +79,11 @@ class Crawl:
         """An index page or CDX answer: from the archive while fresh, else fetched (and archived)."""
         last = known.get(url)
         if last and last["status"] == 200 and last["record_type"] == "response" and self._fresh(last["fetched_at"]):
-            return read_record(self.archive.directory, last["warc_file"], last["warc_offset"])
+            try:
+                return read_record(self.archive.directory, last["warc_file"], last["warc_offset"],
+                                   self.politeness.max_bytes)
+            except (OSError, RecordError):  # gone from the archive, or damaged there: ask again
+                pass
         answer = self.client.fetch(url, cdx=cdx)
         if isinstance(answer, Failure) or answer.status != 200:
             reason = answer.reason if isinstance(answer, Failure) else f"HTTP {answer.status}"
@@ -125,12 +132,17 @@ class Crawl:
         return todo, len(targets) - len(todo)
 
     def fetch_batch(self, targets: list[Target], known: dict[str, dict]) -> BatchResult:
-        """Fetch and archive each target. A failure is recorded and the batch goes on; HardStop ends it."""
+        """Fetch and archive each target. A failure is recorded and the batch goes on; a HardStop (a 403, the
+        run's deadline) ends it, with what it archived so far in the result, to be indexed like the rest."""
         result = BatchResult()
-        for target in targets:
+        for done, target in enumerate(targets):
             last = known.get(target.fetch_url) if target.source_kind == "live" else None
             validators = {"etag": last["etag"], "last_modified": last["last_modified"]} if last and last["status"] == 200 else {}
-            answer = self.client.fetch(target.fetch_url, **validators)
+            try:
+                answer = self.client.fetch(target.fetch_url, **validators)
+            except HardStop as stop:
+                result.stopped, result.left = str(stop), len(targets) - done
+                break
             if isinstance(answer, Failure):
                 result.failures.append({"url": target.fetch_url, "source_kind": target.source_kind,
                                         "attempts": answer.attempts, "last_status": answer.last_status,

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 
+import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.archive import read_index_rows
 from flows.crawl import BatchResult, Crawl, DiscoveryError, Target
 from flows.http import HardStop
 from flows.ingest import ingest
 from flows.politeness import Politeness, host_of
 from flows.settings import Settings, load_settings
-from warehouse.archive_index import read_known, save_captures, save_run_end, save_run_start
+from warehouse.archive_index import read_index_coverage, read_known, save_captures, save_run_end, save_run_start
 from warehouse.db import connect
 from warehouse.publish import publishing
 from warehouse.load import LoadSummary
@@ -31,6 +34,8 @@ class FetchSummary:
     unchanged: int = 0
     skipped: int = 0
     failures: list[tuple[str, int, int | None, str]] = field(default_factory=list)  # url, attempts, status, reason
+    reindexed: int = 0  # archived records an interrupted run had left out of the index
+    left: int = 0  # pages left to fetch because the run stopped (the one it stopped at included)
     stopped: str | None = None
     load: LoadSummary | None = None
 
@@ -41,9 +46,27 @@ def politeness_for(settings: Settings, contact: str, hosts: list[str], delay: fl
         delay=settings.delay if delay is None else delay,
         # an overridden delay scales the CDX API's stricter one alike
         cdx_delay=settings.cdx_delay if delay is None else delay * settings.cdx_delay / settings.delay,
-        timeout=settings.timeout, retries=settings.retries, max_bytes=settings.max_bytes,
-        freshness_days=settings.freshness_days,
+        timeout=settings.timeout, deadline=settings.response_deadline, retries=settings.retries,
+        max_bytes=settings.max_bytes, freshness_days=settings.freshness_days,
     )
+
+
+def save_unindexed(con: duckdb.DuckDBPyConnection, archive_dir: Path, max_bytes: int) -> int:
+    """Index the records of the archive's files that the index lacks: a run killed between writing a batch
+    and indexing it leaves some. Each record carries its index fields. Returns how many were indexed."""
+    files = {path.name: path for path in sorted(Path(archive_dir).glob("ooh-*.warc.gz"))}
+    coverage = read_index_coverage(con, list(files))
+    rows = []
+    for name, path in files.items():
+        covered, offsets = coverage.get(name, (0, set()))
+        if covered == path.stat().st_size:
+            continue
+        found, unreadable = read_index_rows(path, max_bytes)
+        rows += [row for row in found if row["warc_offset"] not in offsets]
+        if unreadable:  # a record cut short by the interruption, or one from before records carried their index
+            get_run_logger().warning("%s: %d records cannot be indexed", name, unreadable)
+    save_captures(con, rows, [], "")
+    return len(rows)
 
 
 def _retry_unless_refused(task, task_run, state) -> bool:
@@ -75,10 +98,11 @@ def discover_pages(crawl: Crawl, kind: str, edition: str | None, handbook_url: s
 def fetch_batch(crawl: Crawl, targets: list[Target], known: dict, warehouse: str, run_id: str,
                 batch_no: int, batches: int) -> BatchResult:
     result = crawl.fetch_batch(targets, known)
-    with publishing(warehouse) as con:
+    with publishing(warehouse) as con:  # a stopped batch too: what it archived is indexed
         save_captures(con, result.captures, result.failures, run_id)
-    get_run_logger().info("fetch batch %d/%d: %d fetched, %d unchanged, %d failed",
-                          batch_no, batches, result.fetched, result.unchanged, result.failed)
+    get_run_logger().info("fetch batch %d/%d: %d fetched, %d unchanged, %d failed%s",
+                          batch_no, batches, result.fetched, result.unchanged, result.failed,
+                          f"; stopped: {result.stopped}" if result.stopped else "")
     return result
 
 
@@ -95,9 +119,13 @@ def fetch(kind: str, warehouse: str, contact: str, edition: str | None = None,
     run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     summary = FetchSummary(run_id, source)
     politeness = politeness_for(settings, contact, [host_of(handbook_url), host_of(wayback_url)], delay)
-    crawl = Crawl(politeness, settings.archive_for(warehouse), run_id)
+    archive_dir = settings.archive_for(warehouse)
+    crawl = Crawl(politeness, archive_dir, run_id, run_deadline=settings.run_deadline)
     with publishing(warehouse) as con:
+        summary.reindexed = save_unindexed(con, archive_dir, politeness.max_bytes)
         save_run_start(con, run_id, source)
+    if summary.reindexed:
+        logger.info("indexed %d archived records an interrupted run had left out of the index", summary.reindexed)
     try:
         targets = discover_pages(crawl, kind, edition, handbook_url, wayback_url, warehouse)
         if limit:
@@ -115,12 +143,18 @@ def fetch(kind: str, warehouse: str, contact: str, edition: str | None = None,
             summary.fetched += result.fetched
             summary.unchanged += result.unchanged
             summary.failures += [(f["url"], f["attempts"], f["last_status"], f["reason"]) for f in result.failures]
-    except HardStop as stop:  # a refusal ends the run as a result, not as a crash: what it archived stays
+            if result.stopped:  # a refusal or the run's deadline: the result of the run, not a crash
+                summary.stopped, summary.left = result.stopped, result.left + sum(map(len, batches[no:]))
+                break
+    except HardStop as stop:  # the same, while finding the pages
         summary.stopped = str(stop)
-        logger.error("stopped: %s", stop)
     finally:
         crawl.close()
+        if summary.stopped:
+            logger.error("stopped: %s", summary.stopped)
         with publishing(warehouse) as con:
+            # whatever stopped the run (an error, Ctrl-C), what it archived is indexed
+            summary.reindexed += save_unindexed(con, archive_dir, politeness.max_bytes)
             save_run_end(con, run_id, {"targets": summary.targets, "fetched": summary.fetched,
                                        "unchanged": summary.unchanged, "skipped": summary.skipped,
                                        "failed": len(summary.failures)}, summary.stopped)

@@ -56,14 +56,15 @@ def load_warehouse(inputs: list[Input], warehouse: str, source: str, based_on: B
 
 @flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=_SETTINGS.workers), log_prints=True)
 def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size,
-           based_on: tuple[str | None, str | None] | None = None) -> LoadSummary:
+           follow_outside_links: bool = False, based_on: tuple[str | None, str | None] | None = None) -> LoadSummary:
     """Parse every page of a source ('archive', 'warc:FILE' or a folder) and publish them as the warehouse's
-    next version. `based_on`: the versions published (current, previous) when the ingest started
-    (warehouse.versions.Basis); by default the version this process last published there (an ingest that
-    ends a fetch), else the one published now."""
+    next version. A folder's links that lead out of it are read only with follow_outside_links. `based_on`:
+    the versions published (current, previous) when the ingest started (warehouse.versions.Basis); by
+    default the version this process last published there (an ingest that ends a fetch), else the one
+    published now."""
     logger = get_run_logger()
     basis = Basis(*based_on) if based_on else writer_basis(warehouse)
-    refs = list_pages(source, warehouse, load_settings().archive_for(warehouse))
+    refs = list_pages(source, warehouse, load_settings().archive_for(warehouse), follow_outside_links)
     batches = [refs[i : i + batch_size] for i in range(0, len(refs), batch_size)]
     logger.info("%d files in %s, in %d batches of up to %d", len(refs), source, len(batches), batch_size)
     futures = [parse_batch.submit(batch, no, len(batches)) for no, batch in enumerate(batches, 1)]

@@ -25,7 +25,8 @@ class Politeness:
     cdx_delay: float = 2.0  # seconds between two Wayback CDX API requests (30 a minute)
     jitter: float = 0.5  # each wait is delay x (1 +- jitter/2), so that requests do not beat a rhythm
     timeout: float = 30.0  # seconds for connecting and for each read
-    max_bytes: int = 5_000_000  # a larger response is refused
+    deadline: float = 120.0  # seconds for a whole response, from connecting to its last byte
+    max_bytes: int = 5_000_000  # a larger response, as sent or decoded, is refused
     retries: int = 4  # further attempts after a retryable status or a connection error
     backoff: float = 2.0  # seconds before the first retry, doubled for each next one
     max_retry_after: float = 600.0  # a longer Retry-After ends the attempts for that URL

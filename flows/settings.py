@@ -22,8 +22,10 @@ class Settings:
     delay: float  # OOH_DELAY: seconds between two requests to one host
     cdx_delay: float  # OOH_CDX_DELAY: seconds between two Wayback CDX API requests
     timeout: float  # OOH_TIMEOUT: seconds to connect and for each read
+    response_deadline: float  # OOH_RESPONSE_DEADLINE: seconds for a whole response, connect to last byte
+    run_deadline: float  # OOH_RUN_DEADLINE: seconds a fetch run may take; then it stops, keeping what it archived
     retries: int  # OOH_RETRIES: further attempts of a URL after a retryable answer
-    max_bytes: int  # OOH_MAX_BYTES: larger responses are refused
+    max_bytes: int  # OOH_MAX_BYTES: larger responses (as sent, or decoded), WARC records and files are refused
     freshness_days: float  # OOH_FRESHNESS_DAYS: a live page archived more recently is not fetched again
 
     @property
@@ -55,6 +57,10 @@ def load_settings() -> Settings:
         delay=float(os.environ.get("OOH_DELAY", "1.0")),
         cdx_delay=float(os.environ.get("OOH_CDX_DELAY", "2.0")),
         timeout=float(os.environ.get("OOH_TIMEOUT", "30")),
+        # A server trickling a byte within every read timeout would otherwise hold a run for ever.
+        response_deadline=float(os.environ.get("OOH_RESPONSE_DEADLINE", "120")),
+        # Generous: a live run takes about ten minutes, a Wayback backfill under an hour.
+        run_deadline=float(os.environ.get("OOH_RUN_DEADLINE", str(6 * 3600))),
         retries=int(os.environ.get("OOH_RETRIES", "4")),
         max_bytes=int(os.environ.get("OOH_MAX_BYTES", str(5_000_000))),
         freshness_days=float(os.environ.get("OOH_FRESHNESS_DAYS", "7")),

@@ -8,13 +8,30 @@ import gzip
 import hashlib
 import json
 import socket
+import sys
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 LAST_MODIFIED = "Thu, 28 Aug 2025 12:00:00 GMT"
+TRICKLE_FOR = 120.0  # seconds a trickling answer goes on, unless the client hangs up first
+BOMB_BYTES = 200 * 2**20  # what the gzip bomb decodes to: 200 MiB of zeros, about 200 KB as sent
+
+
+def gzip_bomb(size: int = BOMB_BYTES) -> bytes:
+    """A gzip stream of `size` zero bytes (about a thousandth of that)."""
+    packer, block = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS), bytes(2**20)
+    return b"".join([*(packer.compress(block) for _ in range(size // len(block))), packer.flush()])
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A client that hangs up on a kept-alive connection (after refusing a body, say) is no error."""
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
 
 
 class FakeSite:
@@ -27,6 +44,7 @@ class FakeSite:
         self.log: list[list] = []  # [monotonic time of arrival, path with query, status]
         self._lock = threading.Lock()
         self._gzip: dict[tuple[str, int], bytes] = {}
+        self._bomb: bytes | None = None
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -44,7 +62,7 @@ class FakeSite:
             def do_GET(self):
                 site.handle(self)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -61,8 +79,14 @@ class FakeSite:
         self.server.server_close()
 
     def fault(self, path: str, *faults: str) -> None:
+        if "gzip-bomb" in faults and self._bomb is None:  # made now, not while a request waits for it
+            self._bomb = gzip_bomb()
         with self._lock:
             self.faults.setdefault(path, []).extend(faults)
+
+    @property
+    def bomb(self) -> bytes | None:
+        return self._bomb
 
     def requests(self, path: str | None = None) -> list[tuple[float, str, int]]:
         with self._lock:
@@ -75,6 +99,7 @@ class FakeSite:
             fault = self.faults[path].pop(0) if self.faults.get(path) else None
             entry = [time.monotonic(), req.path, None]
             self.log.append(entry)
+        req.log_entry = entry  # send() fills in the status before the body goes out: a client may be done first
         try:
             entry[2] = self.respond(req, path, fault)
         except (BrokenPipeError, ConnectionResetError):  # the client hung up first (a 403 it stops at)
@@ -92,6 +117,9 @@ class FakeSite:
             return self.send(req, int(fault), b"no")
         if fault and fault.startswith("slow"):
             time.sleep(float(fault.split(":")[1]))
+        if fault and fault.startswith("trickle-head"):  # even the status line, a byte at a time
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: " + b"." * 2000 + b"\r\n\r\n"
+            return self.trickle(req, head, float(fault.split(":")[1]))
         if fault == "redirect-loop":
             return self.send(req, 302, b"", {"Location": path})
         body = self.body_for(req, path)
@@ -103,6 +131,18 @@ class FakeSite:
         headers = {"ETag": etag, "Last-Modified": LAST_MODIFIED, "Content-Type": "text/html"}
         if fault == "oversize":
             return self.send(req, 200, body * 40, headers)
+        if fault == "gzip-bomb":
+            if self._bomb is None:
+                self._bomb = gzip_bomb()
+            return self.send(req, 200, self._bomb, {**headers, "Content-Encoding": "gzip"})
+        if fault and fault.startswith("trickle"):  # headers at once, then the body a byte at a time
+            req.send_response(200)
+            for name, value in headers.items():
+                req.send_header(name, value)
+            req.send_header("Content-Length", str(len(body)))
+            req.end_headers()
+            req.wfile.flush()
+            return self.trickle(req, body, float(fault.split(":")[1]))
         if fault == "drop":  # promise the whole body, send half, hang up
             req.send_response(200)
             for name, value in headers.items():
@@ -121,6 +161,20 @@ class FakeSite:
             return self.send(req, 200, packed, {**headers, "Content-Encoding": "gzip"})
         return self.send(req, 200, body, headers)
 
+    @staticmethod
+    def trickle(req: BaseHTTPRequestHandler, data: bytes, interval: float) -> int:
+        """Send `data` a byte every `interval` seconds: each read the client makes gets something, so
+        no per-read timeout ever fires. Ends when the client hangs up (or after TRICKLE_FOR seconds)."""
+        req.close_connection = True
+        ends = time.monotonic() + TRICKLE_FOR
+        for byte in data:
+            if time.monotonic() > ends:
+                break
+            req.wfile.write(bytes([byte]))
+            req.wfile.flush()
+            time.sleep(interval)
+        return 200
+
     def gzipped(self, path: str, body: bytes) -> bytes:
         key = (path, len(body))
         if key not in self._gzip:
@@ -129,6 +183,7 @@ class FakeSite:
 
     @staticmethod
     def send(req: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict | None = None) -> int:
+        req.log_entry[2] = status
         req.send_response(status)
         if status == 403:
             req.close_connection = True

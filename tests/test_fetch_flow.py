@@ -2,8 +2,11 @@
 bls.gov and the Wayback Machine serving the real corpus: a full live crawl of the current edition and a
 Wayback backfill of the 2010-11 edition, archived and loaded, re-runs that fetch nothing, a 403 that
 stops a run without losing what it archived, and the archive replayed offline."""
+import os
 import shutil
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import duckdb
@@ -28,14 +31,18 @@ def sites():
     wayback.stop()
 
 
-def ooh(env, *args, warehouse: Path, sites=None, extra_env=None):
+def ooh_command(*args, warehouse: Path, sites=None) -> list[str]:
     command = [OOH, *args, "--warehouse", str(warehouse)]
     if sites:
         live, wayback = sites
         command += ["--handbook-url", live.url, "--wayback-url", wayback.url, "--contact", "tests@example.org",
                     "--delay", str(DELAY)]
-    return subprocess.run(command, env={**env, **(extra_env or {})}, capture_output=True, text=True, timeout=600,
-                          stdin=subprocess.DEVNULL)
+    return command
+
+
+def ooh(env, *args, warehouse: Path, sites=None, extra_env=None):
+    return subprocess.run(ooh_command(*args, warehouse=warehouse, sites=sites), env={**env, **(extra_env or {})},
+                          capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
 
 
 def query(warehouse: Path, sql: str):
@@ -149,10 +156,135 @@ def test_a_403_stops_the_run_and_keeps_what_it_archived(sites, env, tmp_path):
     message = [line for line in result.stderr.splitlines() if line.startswith("ooh fetch:")]
     assert len(message) == 1 and "403 Forbidden" in message[0] and "ooh ingest --source archive" in message[0]
     assert "Traceback" not in result.stderr
-    assert "49 fetched" in result.stdout and "1 failed: HTTP 503 (after 2 attempts)" in result.stdout
-    assert query(warehouse, "SELECT count(*) FROM captures WHERE source_kind = 'live'") == [(49,)]
+    # 49 pages of the first batch, and the 10 the second fetched before the 403: indexed, not lost
+    assert "59 fetched" in result.stdout and "1 failed, 282 left to fetch" in result.stdout
+    assert "1 failed: HTTP 503 (after 2 attempts)" in result.stdout
+    assert query(warehouse, "SELECT count(*) FROM captures WHERE source_kind = 'live'") == [(59,)]
     assert query(warehouse, "SELECT url, attempts, last_status, reason FROM fetch_failures") == [
         (live.url + failing, 2, 503, "HTTP 503 (after 2 attempts)")]
     assert query(warehouse, "SELECT stopped IS NOT NULL FROM fetch_runs") == [(True,)]
     loaded = ooh(env, "ingest", "--source", "archive", warehouse=warehouse)
-    assert loaded.returncode == 0 and "49 new pages" in loaded.stdout
+    assert loaded.returncode == 0 and "59 new pages" in loaded.stdout
+
+
+def index_order(live) -> list[str]:
+    return occupation_paths(live.pages["/ooh/a-z-index.htm"])
+
+
+def test_a_stalled_response_is_cut_at_its_deadline_and_the_run_goes_on(sites, env, tmp_path):
+    live, _ = sites
+    warehouse = tmp_path / "stalled.duckdb"
+    before, stalled, after = index_order(live)[:3]
+    asked = len(live.requests(stalled))  # the site serves every test of the module
+    live.fault(stalled, "trickle:0.05")  # a byte every 50 ms: no read ever times out
+    result = ooh(env, "fetch", "live", "--limit", "3", warehouse=warehouse, sites=sites,
+                 extra_env={"OOH_RESPONSE_DEADLINE": "3"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "3 pages found, 2 fetched, 0 unchanged, 0 archived already, 1 failed." in result.stdout
+    assert "1 failed: no complete response within 3 s (OOH_RESPONSE_DEADLINE)" in result.stdout
+    assert len(live.requests(stalled)) == asked + 1  # not retried: it would stall the same way
+    assert sorted(query(warehouse, "SELECT fetch_url FROM captures WHERE source_kind = 'live'")) == sorted([
+        (live.url + before,), (live.url + after,)])
+    assert query(warehouse, "SELECT url, reason FROM fetch_failures") == [
+        (live.url + stalled, "no complete response within 3 s (OOH_RESPONSE_DEADLINE)")]
+    assert "2 new pages" in result.stdout
+
+
+def test_the_run_deadline_stops_a_run_and_keeps_what_it_archived(sites, env, tmp_path):
+    live, _ = sites
+    warehouse = tmp_path / "deadline.duckdb"
+    first, stalled, *_ = index_order(live)[:4]
+    live.fault(stalled, "trickle:0.05")
+    result = ooh(env, "fetch", "live", "--limit", "4", warehouse=warehouse, sites=sites,
+                 extra_env={"OOH_RUN_DEADLINE": "10"})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stdout + result.stderr
+    message = [line for line in result.stderr.splitlines() if line.startswith("ooh fetch:")]
+    assert len(message) == 1 and "the run's deadline of 10 s (OOH_RUN_DEADLINE) passed" in message[0]
+    assert "4 pages found, 1 fetched, 0 unchanged, 0 archived already, 0 failed, 3 left to fetch." in result.stdout
+    assert query(warehouse, "SELECT fetch_url FROM captures WHERE source_kind = 'live'") == [(live.url + first,)]
+    assert query(warehouse, "SELECT count(*) FROM fetch_failures") == [(0,)]  # the page did not fail: the run ran out
+
+
+def test_a_later_success_clears_a_failure_live_and_wayback(sites, env, tmp_path):
+    live, wayback = sites
+    warehouse = tmp_path / "retried.duckdb"
+    page = index_order(live)[1]
+    original = sorted(wayback.captures)[1]
+    capture = f"/web/{wayback.captures[original][0]}id_/{original}"  # what a Wayback fetch requests
+    live.fault(page, "503")
+    wayback.fault(capture, "503")
+    no_retries = {"OOH_RETRIES": "0"}
+    for kind in (["live"], ["wayback", "--edition", "2010-11"]):
+        first = ooh(env, "fetch", *kind, "--limit", "3", "--no-ingest", warehouse=warehouse, sites=sites,
+                    extra_env=no_retries)
+        assert first.returncode == 0 and "1 failed: HTTP 503 (after 1 attempts)" in first.stdout, first.stderr
+    assert sorted(query(warehouse, "SELECT url, source_kind FROM fetch_failures")) == sorted([
+        (live.url + page, "live"), (wayback.url + capture, "wayback")])
+    for kind in (["live"], ["wayback", "--edition", "2010-11"]):
+        again = ooh(env, "fetch", *kind, "--limit", "3", "--no-ingest", warehouse=warehouse, sites=sites,
+                    extra_env=no_retries)
+        assert again.returncode == 0 and "1 fetched, 0 unchanged, 2 archived already, 0 failed" in again.stdout
+    assert query(warehouse, "SELECT count(*) FROM fetch_failures") == [(0,)]
+    answered = query(warehouse, "SELECT fetch_url FROM captures WHERE status = 200 AND fetch_url IN "
+                                f"('{live.url + page}', '{wayback.url + capture}') ORDER BY 1")
+    assert sorted(answered) == sorted([(live.url + page,), (wayback.url + capture,)])
+
+
+def test_records_a_killed_run_archived_are_indexed_by_the_next_run(sites, env, tmp_path):
+    live, _ = sites
+    warehouse = tmp_path / "killed.duckdb"
+    order = index_order(live)
+    done, stalled = order[:3], order[3]
+    asked = {path: len(live.requests(path)) for path in order[:4]}  # the site serves every test of the module
+    live.fault(stalled, "trickle:0.2")  # the run waits on it, inside its first batch, until it is killed
+    run = subprocess.Popen(ooh_command("fetch", "live", "--limit", "6", "--no-ingest", warehouse=warehouse,
+                                       sites=sites),
+                           env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)  # its own process group: the command and Prefect's server
+    try:
+        waited = time.monotonic() + 300
+        while len(live.requests(stalled)) == asked[stalled] and run.poll() is None and time.monotonic() < waited:
+            time.sleep(0.2)
+        assert len(live.requests(stalled)) > asked[stalled], "the run never reached the stalled page"
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    archived = sum(1 for path in (warehouse.parent / "archive").glob("ooh-*.warc.gz"))
+    assert archived == 1
+    assert query(warehouse, "SELECT count(*) FROM captures WHERE source_kind = 'live'") == [(0,)]  # left unindexed
+    again = ooh(env, "fetch", "live", "--limit", "6", "--no-ingest", warehouse=warehouse, sites=sites)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Indexed 3 archived records the index lacked" in again.stdout
+    assert "6 pages found, 3 fetched, 0 unchanged, 3 archived already, 0 failed." in again.stdout
+    assert all(len(live.requests(path)) == asked[path] + 1 for path in done)  # archived once, never asked again
+    assert query(warehouse, "SELECT count(*) FROM captures WHERE source_kind = 'live'") == [(6,)]
+
+
+def test_an_interrupted_run_says_so_in_one_line_and_indexes_what_it_archived(sites, env, tmp_path):
+    live, _ = sites
+    warehouse = tmp_path / "interrupted.duckdb"
+    order = index_order(live)
+    stalled = order[3]
+    asked = len(live.requests(stalled))
+    live.fault(stalled, "trickle:0.2")
+    run = subprocess.Popen(ooh_command("fetch", "live", "--limit", "6", "--no-ingest", warehouse=warehouse,
+                                       sites=sites),
+                           env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           start_new_session=True)
+    try:
+        waited = time.monotonic() + 300
+        while len(live.requests(stalled)) == asked and run.poll() is None and time.monotonic() < waited:
+            time.sleep(0.2)
+        run.send_signal(signal.SIGINT)  # Ctrl-C
+        out, err = run.communicate(timeout=300)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+    assert run.returncode == 2 and "Traceback" not in out + err
+    message = [line for line in err.splitlines() if line.startswith("ooh fetch:")]
+    assert message == ["ooh fetch: interrupted: what was archived is kept and indexed (by the next run, if not now): "
+                       "run the same command again to continue"]
+    assert query(warehouse, "SELECT count(*) FROM captures WHERE source_kind = 'live'") == [(3,)]

@@ -129,3 +129,36 @@ def test_a_warehouse_held_by_another_process_is_reported(env, source, tmp_path):
         holder.wait()
     assert result.returncode == 2
     assert "open in another process" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ctrl_c_during_an_ingest_is_one_line_and_keeps_the_published_warehouse(env, source, tmp_path):
+    """SIGINT (Ctrl-C) in the middle of a run: exit status 2, one line saying what happened, no traceback,
+    and the warehouse published before it unchanged."""
+    import signal
+    import time
+
+    from conftest import OOH
+
+    warehouse = tmp_path / "w.duckdb"
+    first = run(["ingest", "--source", str(source), "--warehouse", str(warehouse)], env)
+    assert first.returncode == 0, first.stderr
+    before = warehouse.read_bytes()
+    big = tmp_path / "many"
+    for n in range(20):  # enough pages that the parse is still running when the signal comes
+        shutil.copytree(source / "pages", big / f"copy{n}")
+    proc = subprocess.Popen([OOH, "ingest", "--source", str(big), "--warehouse", str(warehouse)], env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    err = ""
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and "Beginning flow run" not in err:
+        err += proc.stderr.readline()
+    proc.send_signal(signal.SIGINT)
+    out, rest = proc.communicate(timeout=240)
+    err += rest
+    assert proc.returncode == 2, (out, err[-2000:])
+    assert "Traceback" not in out + err
+    assert [line for line in err.splitlines() if line.startswith("ooh ingest:")] == [
+        "ooh ingest: interrupted: the published warehouse is whole (the version before this ingest unless it had "
+        "published); run the same command again to load what it had not"]
+    assert warehouse.read_bytes() == before

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -13,6 +14,9 @@ CAPTURE_COLUMNS = ("warc_file", "warc_offset", "warc_length", "record_type", "ur
                    "last_modified", "run_id")
 _TYPES = {"warc_offset": pa.int64(), "warc_length": pa.int64(), "bytes": pa.int64(), "status": pa.int32(),
           "captured_at": pa.timestamp("us"), "fetched_at": pa.timestamp("us")}
+_QUERIES = Path(__file__).parent / "queries"
+COVERAGE_SQL = (_QUERIES / "archive_coverage.sql").read_text()
+ANSWERED_SQL = (_QUERIES / "fetch_failures_answered.sql").read_text()
 
 
 def _now() -> datetime:
@@ -32,7 +36,8 @@ def save_run_end(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict, stop
 
 
 def save_captures(con: duckdb.DuckDBPyConnection, captures: list[dict], failures: list[dict], run_id: str) -> None:
-    """Index a batch's WARC records and record its failures, in one transaction."""
+    """Index a batch's WARC records and record its failures, in one transaction. A URL answered since it
+    last failed is no longer a failure."""
     con.execute("BEGIN TRANSACTION")
     try:
         if captures:
@@ -40,8 +45,7 @@ def save_captures(con: duckdb.DuckDBPyConnection, captures: list[dict], failures
             table = pa.table({c: pa.array(v, _TYPES[c]) if c in _TYPES else pa.array(v, pa.string())
                               for c, v in columns.items()})
             insert_rows(con, "captures", table, conflict="DO NOTHING")
-            fetched = sorted({row["url"] for row in captures if row["source_kind"] != "cdx"})
-            con.execute("DELETE FROM fetch_failures WHERE url IN (SELECT unnest(?))", [fetched])
+            con.execute(ANSWERED_SQL, [sorted({row["fetch_url"] for row in captures})])
         if failures:
             table = pa.table({
                 "url": [f["url"] for f in failures],
@@ -59,6 +63,12 @@ def save_captures(con: duckdb.DuckDBPyConnection, captures: list[dict], failures
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def read_index_coverage(con: duckdb.DuckDBPyConnection, warc_files: list[str]) -> dict[str, tuple[int, set[int]]]:
+    """For each file named: the bytes its indexed records cover, and their offsets."""
+    rows = con.execute(COVERAGE_SQL, [warc_files]).fetchall()
+    return {name: (int(covered), set(offsets)) for name, covered, offsets in rows}
 
 
 def read_known(con: duckdb.DuckDBPyConnection, fetch_urls: list[str]) -> dict[str, dict]:
