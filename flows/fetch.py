@@ -19,6 +19,7 @@ from flows.politeness import Politeness, host_of
 from flows.settings import Settings, load_settings
 from warehouse.archive_index import read_index_coverage, read_known, save_captures, save_run_end, save_run_start
 from warehouse.db import connect
+from warehouse.errors import WarehouseError
 from warehouse.publish import publishing
 from warehouse.load import LoadSummary
 
@@ -70,10 +71,11 @@ def save_unindexed(con: duckdb.DuckDBPyConnection, archive_dir: Path, max_bytes:
 
 
 def _retry_unless_refused(task, task_run, state) -> bool:
-    """Retry a batch after an infrastructure fault, never after a refusal (403) or a missing index."""
+    """Retry a batch after an infrastructure fault, never after a refusal (403), a missing index or a
+    warehouse that cannot take it (rolled back meanwhile, a full disk): those do not pass by waiting."""
     try:
         state.result()
-    except (HardStop, DiscoveryError):
+    except (HardStop, DiscoveryError, WarehouseError):
         return False
     except Exception:
         return True
