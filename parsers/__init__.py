@@ -24,7 +24,8 @@ def parse_page(data: bytes) -> Page:
     doc = decode(data)
     layout = detect_layout(doc)
     draft = LAYOUTS[layout](doc)
-    figures, refused = screen(extract_figures(draft.sections, draft.edition, draft.title), draft.sections, draft.edition)
+    malformed: list = []
+    figures, refused = screen(extract_figures(draft.sections, draft.edition, draft.title, malformed), draft.edition)
     return Page(
         layout=layout,
         parser_version=PARSER_VERSION,
@@ -36,7 +37,7 @@ def parse_page(data: bytes) -> Page:
         canonical_url=draft.canonical_url,
         sections=draft.sections,
         figures=figures,
-        refused=refused,
+        refused=refused + malformed,
     )
 
 

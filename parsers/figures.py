@@ -8,6 +8,7 @@ complete wording.
 from __future__ import annotations
 
 from parsers.model import Edition, Figure, Paragraph, Section, Table
+from parsers.plausible import Refused, malformed_numbers
 from parsers.prose import Context, sentence_figures
 from parsers.subjects import Subjects, aliases_defined, attribute
 from parsers.tables import table_figures
@@ -16,7 +17,10 @@ from parsers.tables import table_figures
 NO_FIGURES = frozenset({"similar_occupations", "more_info", "state_area_data", "onet"})
 
 
-def extract_figures(sections: list[Section], edition: Edition, title: str = "") -> list[Figure]:
+def extract_figures(sections: list[Section], edition: Edition, title: str = "",
+                    malformed: list[Refused] | None = None) -> list[Figure]:
+    """The page's figures; numbers written in forms the handbook never uses are added to `malformed`
+    (parsers/plausible.py), looked for in the same walk over the paragraphs."""
     figures: list[Figure] = []
     for section in sections:
         if section.key in NO_FIGURES:
@@ -27,6 +31,8 @@ def extract_figures(sections: list[Section], edition: Edition, title: str = "") 
             if isinstance(block, Paragraph):
                 figures.extend(sentence_figures(block.text, ctx))
                 lead = block.text
+                if malformed is not None and "$" in block.text:
+                    malformed.extend(malformed_numbers(block.text, section.key))
             elif isinstance(block, Table):
                 figures.extend(table_figures(block, lead, ctx))
                 lead = ""

@@ -128,9 +128,16 @@ def month_number(name: str | None) -> int | None:
 
 def _tidy(value: Decimal) -> Decimal:
     """Drop trailing zeros but never switch to exponent notation (Decimal('1E+5'))."""
-    with localcontext() as ctx:
-        ctx.prec = 2 * _MAX_DIGITS  # the default 28 digits would fail on an absurd number instead of refusing it
-        value = value.normalize()
-        if value == value.to_integral_value():
-            return value.quantize(Decimal(1))
-        return value
+    try:
+        return _tidied(value)
+    except InvalidOperation:  # more digits than the default context's 28: an absurd number, kept to be refused
+        with localcontext() as ctx:
+            ctx.prec = 2 * _MAX_DIGITS
+            return _tidied(value)
+
+
+def _tidied(value: Decimal) -> Decimal:
+    value = value.normalize()
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value

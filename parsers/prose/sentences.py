@@ -17,7 +17,9 @@ SCALED = rf"(?:{NUM})(?:\s+(?:thousand|million|billion)\b)?"
 # Money as the handbook writes it, and nothing that only starts like it: never a number with a sign before
 # the dollar ("-$50,250"), an exponent, digits grouped by spaces, a decimal comma or a scale word after it
 # (parsers/plausible.py refuses those, with the reason).
-MONEY = (rf"(?<![^\w$,.][-\u2212])(?<![^\w$,.][-\u2212]\s)(?<!^[-\u2212])(?<!^[-\u2212]\s)\$\s?(?:{NUM})"
+# (The sign is looked for behind the dollar once it is found: a lookbehind first would run at every
+# position of every sentence.)
+MONEY = (rf"\$(?<![^\w$,.][-\u2212]\$)(?<![^\w$,.][-\u2212]\s\$)(?<!^[-\u2212]\$)(?<!^[-\u2212]\s\$)\s?(?:{NUM})"
          rf"(?![\d]|[.,]\d|[eE][+-]?\d|\s\d{{3}}\b|\s+(?:thousand|million|billion|trillion|quadrillion)\b)")
 Q = rf"(?:(?P<q>{QUALIFIER_WORDS})\s+)?"
 # Patterns start at the number or at a fixed word (fast to scan for); a qualifier before the number is
