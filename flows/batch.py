@@ -1,30 +1,61 @@
-"""A batch of page files -> inputs ready to load: each parsed, or rejected with its one-line reason."""
+"""A batch of page files -> inputs ready to load: each parsed, or rejected with its one-line reason; and the
+same staged as Parquet files for the load (warehouse/staging.py)."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
 from flows.sources import InputRejected, PageRef, read_page
-from parsers import ParseError, parse_page
+from parsers import PARSER_VERSION, ParseError, parse_page
 from warehouse.load import Input
+from warehouse.staging import StagedBatch, batch_key, find_staged, write_batch
 
 
 def read_inputs(refs: list[PageRef]) -> list[Input]:
     """Read and parse pages. A page that fails becomes a rejected input; the others are unaffected."""
-    inputs = []
+    return [_parsed(item, data) for item, data in _read(refs)]
+
+
+def stage_inputs(refs: list[PageRef], staging_dir: str | Path) -> StagedBatch:
+    """Read, parse and stage a batch; a batch staged before from the same bytes by this parser version (a
+    load that failed, run again) is used as it is."""
+    read = _read(refs)
+    key = batch_key(PARSER_VERSION, [(item.source_url, item.sha256) for item, _ in read])
+    found = find_staged(staging_dir, key)
+    if found is not None:
+        parsed = sum(pq.read_table(found / "inputs.parquet", columns=["parsed"]).column(0).to_pylist())
+        return StagedBatch(str(found), parsed, len(read) - parsed, reused=True)
+    inputs = [_parsed(item, data) for item, data in read]
+    parsed = sum(1 for i in inputs if i.page is not None)
+    return StagedBatch(str(write_batch(staging_dir, key, inputs)), parsed, len(inputs) - parsed, reused=False)
+
+
+def _read(refs: list[PageRef]) -> list[tuple[Input, bytes | None]]:
+    """Each page's bytes, or the input rejected with why it could not be read."""
+    read = []
     for ref in refs:
         try:
             data, sha256 = read_page(ref)
         except InputRejected as exc:  # not a regular file, a bad link, over the size cap, a bad WARC record
-            inputs.append(Input(ref.source_url, "", exc.nbytes, reason_code=exc.code, reason=exc.reason))
+            read.append((Input(ref.source_url, "", exc.nbytes, reason_code=exc.code, reason=exc.reason), None))
             continue
         except OSError as exc:
-            inputs.append(Input(ref.source_url, "", 0, reason_code="unreadable", reason=f"cannot read file: {exc.strerror}"))
+            read.append((Input(ref.source_url, "", 0, reason_code="unreadable",
+                               reason=f"cannot read file: {exc.strerror}"), None))
             continue
-        item = Input(ref.source_url, sha256, len(data))
-        try:
-            item.page = parse_page(data)
-        except ParseError as exc:
-            item.reason_code, item.reason = exc.code, exc.reason
-        except Exception as exc:  # a parser bug must not cost the rest of the batch
-            first_line = str(exc).splitlines()[0] if str(exc) else ""
-            item.reason_code, item.reason = "parser_error", f"parser failed: {type(exc).__name__}: {first_line}"
-        inputs.append(item)
-    return inputs
+        read.append((Input(ref.source_url, sha256, len(data)), data))
+    return read
+
+
+def _parsed(item: Input, data: bytes | None) -> Input:
+    if data is None:
+        return item
+    try:
+        item.page = parse_page(data)
+    except ParseError as exc:
+        item.reason_code, item.reason = exc.code, exc.reason
+    except Exception as exc:  # a parser bug must not cost the rest of the batch
+        first_line = str(exc).splitlines()[0] if str(exc) else ""
+        item.reason_code, item.reason = "parser_error", f"parser failed: {type(exc).__name__}: {first_line}"
+    return item

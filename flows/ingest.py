@@ -6,38 +6,61 @@ Import this module only after flows.settings.configure_prefect() (the CLI does s
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Failed
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from flows.batch import read_inputs
+from flows.batch import stage_inputs
+from flows.parse_pool import stage_in_workers
 from flows.settings import load_settings
 from flows.sources import PageRef, list_pages
 from parsers import PARSER_VERSION
 from warehouse.errors import WarehouseError
 from warehouse.identity import save_identity
-from warehouse.load import Input, LoadSummary, save_inputs
+from warehouse.load import LoadSummary, save_staged
 from warehouse.publish import publishing, writer_basis
 from warehouse.quality import save_quality_checks
+from warehouse.staging import StagedBatch, remove_batches
+from warehouse.staging import prune as prune_staging
 from warehouse.versions import Basis
 
 _SETTINGS = load_settings()
 
 
+def task_runner() -> TaskRunner:
+    """The parse tasks' runner, OOH_TASK_RUNNER: threads handing the parsing to worker processes (the
+    default, flows/parse_pool.py), Prefect's process pool, or Dask through prefect-dask (OOH_DASK_ADDRESS,
+    a running cluster's scheduler; else a local cluster)."""
+    settings = load_settings()
+    if settings.task_runner == "process":
+        return ProcessPoolTaskRunner(max_workers=settings.workers)
+    if settings.task_runner == "dask":
+        from prefect_dask import DaskTaskRunner  # installed separately: pip install prefect-dask
+
+        return DaskTaskRunner(address=os.environ.get("OOH_DASK_ADDRESS") or None)
+    return ThreadPoolTaskRunner(max_workers=settings.workers)
+
+
 @task(name="parse-batch", cache_policy=NO_CACHE)
-def parse_batch(refs: list[PageRef], batch_no: int, batches: int) -> list[Input]:
-    inputs = read_inputs(refs)
-    rejected = sum(1 for i in inputs if i.page is None)
-    get_run_logger().info("batch %d/%d: %d pages parsed, %d rejected", batch_no, batches, len(inputs) - rejected, rejected)
-    return inputs
+def parse_batch(refs: list[PageRef], staging_dir: str, batch_no: int, batches: int) -> StagedBatch:
+    """Parse a batch and stage it as Parquet files: the load gets a path, not the parsed pages."""
+    settings = load_settings()
+    if settings.task_runner == "thread":  # threads cannot share the CPU work: worker processes parse
+        staged = stage_in_workers(refs, staging_dir, settings.workers)
+    else:  # the task runs in a process of its own already (Prefect's process pool, Dask)
+        staged = stage_inputs(refs, staging_dir)
+    get_run_logger().info("batch %d/%d: %d pages parsed, %d rejected%s", batch_no, batches, staged.parsed,
+                          staged.rejected, " (staged by an earlier run)" if staged.reused else "")
+    return staged
 
 
 @task(name="load-warehouse", cache_policy=NO_CACHE)
-def load_warehouse(inputs: list[Input], warehouse: str, source: str, based_on: Basis) -> LoadSummary | WarehouseError:
+def load_warehouse(batches: list[str], warehouse: str, source: str, based_on: Basis) -> LoadSummary | WarehouseError:
     """One new version of the warehouse: the pages, the occupations' links across editions and the quality
     checks' findings are published together, or (on any error) not at all. It is built on the version
     published when the lock is taken (the parse results do not depend on it): the one the ingest started
@@ -45,16 +68,20 @@ def load_warehouse(inputs: list[Input], warehouse: str, source: str, based_on: B
     logger = get_run_logger()
     try:
         with publishing(warehouse, based_on=based_on, what="ingest", report=logger.warning) as con:
-            summary = save_inputs(con, inputs, source=source, parser_version=PARSER_VERSION,
+            # DuckDB keeps a transaction's new rows in memory up to its limit, then spills them to disk: a
+            # limit keeps a load of many pages from costing memory in proportion to them
+            con.execute("SET memory_limit = ?", [load_settings().load_memory])
+            summary = save_staged(con, batches, source=source, parser_version=PARSER_VERSION,
                                   flow_run_id=str(flow_run.id))
             save_identity(con)
             summary.quality = dict(save_quality_checks(con, summary.load_id))
     except WarehouseError as exc:
         return exc  # a reason for the user, not a crash: Prefect logs a traceback for a task that raises
+    remove_batches(batches)  # published; a failed load keeps them for the next run to use
     return summary
 
 
-@flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=_SETTINGS.workers), log_prints=True)
+@flow(name="ingest", task_runner=task_runner(), log_prints=True)
 def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size,
            follow_outside_links: bool = False, based_on: tuple[str | None, str | None] | None = None) -> LoadSummary:
     """Parse every page of a source ('archive', 'warc:FILE' or a folder) and publish them as the warehouse's
@@ -67,9 +94,11 @@ def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size,
     refs = list_pages(source, warehouse, load_settings().archive_for(warehouse), follow_outside_links)
     batches = [refs[i : i + batch_size] for i in range(0, len(refs), batch_size)]
     logger.info("%d files in %s, in %d batches of up to %d", len(refs), source, len(batches), batch_size)
-    futures = [parse_batch.submit(batch, no, len(batches)) for no, batch in enumerate(batches, 1)]
-    inputs = [item for future in futures for item in future.result()]
-    summary = load_warehouse(inputs, str(Path(warehouse).resolve()), str(source), basis)
+    staging_dir = str(load_settings().staging_dir)
+    prune_staging(staging_dir, PARSER_VERSION)
+    futures = [parse_batch.submit(batch, staging_dir, no, len(batches)) for no, batch in enumerate(batches, 1)]
+    staged = [future.result().path for future in futures]
+    summary = load_warehouse(staged, str(Path(warehouse).resolve()), str(source), basis)
     if isinstance(summary, WarehouseError):
         return Failed(message=str(summary), data=summary)  # the run fails with the reason, and no traceback
     logger.info(

@@ -13,7 +13,9 @@ class Settings:
     data_dir: Path  # OOH_DATA_DIR: the warehouse file, the archive and Prefect's own state live here
     warehouse: Path  # OOH_WAREHOUSE
     batch_size: int  # OOH_BATCH_SIZE: pages per parse (or fetch) task (tasks cost tens of ms each: keep them coarse)
-    workers: int  # OOH_WORKERS: parse tasks running at once
+    workers: int  # OOH_WORKERS: batches parsed at once (worker processes; the default is one per CPU)
+    load_memory: str  # OOH_LOAD_MEMORY: memory the load's DuckDB may use before it spills to disk (DuckDB's memory_limit)
+    task_runner: str  # OOH_TASK_RUNNER: thread (parse tasks in threads, parsing in worker processes), process, dask
     prefect_startup_timeout: int  # OOH_PREFECT_STARTUP_TIMEOUT: seconds for Prefect's temporary server to start
     # Fetching
     contact: str  # OOH_CONTACT: e-mail address for the User-Agent (BLS asks automated clients for one)
@@ -32,6 +34,11 @@ class Settings:
     def prefect_home(self) -> Path:
         return self.data_dir / "prefect"
 
+    @property
+    def staging_dir(self) -> Path:
+        """Parsed batches waiting for the load (warehouse/staging.py); a failed load leaves them for the next."""
+        return self.data_dir / "staging"
+
     def archive_for(self, warehouse: str | Path) -> Path:
         """The archive a warehouse indexes: data/archive for the default warehouse, else an 'archive'
         folder beside the warehouse file, so that each warehouse's index matches its own files."""
@@ -48,7 +55,9 @@ def load_settings() -> Settings:
         data_dir=data_dir,
         warehouse=Path(os.environ.get("OOH_WAREHOUSE", data_dir / "ooh.duckdb")),
         batch_size=int(os.environ.get("OOH_BATCH_SIZE", "50")),
-        workers=int(os.environ.get("OOH_WORKERS", "2")),
+        workers=int(os.environ.get("OOH_WORKERS", str(os.cpu_count() or 1))),
+        task_runner=os.environ.get("OOH_TASK_RUNNER", "thread"),
+        load_memory=os.environ.get("OOH_LOAD_MEMORY", "256MB"),
         # A first start on a new machine takes about 33 s, more than Prefect's default of 20 s.
         prefect_startup_timeout=int(os.environ.get("OOH_PREFECT_STARTUP_TIMEOUT", "90")),
         contact=os.environ.get("OOH_CONTACT", ""),

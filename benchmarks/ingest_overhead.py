@@ -1,0 +1,261 @@
+"""What orchestration costs: a whole-corpus ingest as a Prefect flow, next to the same pipeline called without
+Prefect and to bare lxml parsing of the same bytes; and the ingest's peak memory, on the corpus and on the
+corpus replicated ten times.
+
+    python benchmarks/ingest_overhead.py [CORPUS_DIR ...] [--repeat N] [--no-memory]
+
+Everything is measured in one run of this script, and only the ratios mean something (these machines are
+noisy). The flow runs as users run it, `ooh ingest` in a subprocess, against one Prefect server this
+script starts on loopback (or the one PREFECT_API_URL names); its time is what Prefect logs, from
+"Beginning flow run" to the flow's "Finished in state". Each ingest writes a new warehouse.
+
+Peak memory is the largest proportional resident size (PSS) of the ingest's whole process tree (the command
+and its parse workers; not the Prefect server), sampled every 20 ms. The replicated corpus is ten copies of each page,
+each with one byte changed (a space near the end becomes a tab), so that every copy is a distinct page.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+import lxml.html
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flows.batch import stage_inputs  # noqa: E402
+from flows.parse_pool import shutdown, stage_in_workers  # noqa: E402
+from flows.settings import load_settings  # noqa: E402
+from flows.sources import list_local_pages  # noqa: E402
+from parsers import PARSER_VERSION  # noqa: E402
+from warehouse.identity import save_identity  # noqa: E402
+from warehouse.load import save_staged  # noqa: E402
+from warehouse.publish import prepare, publishing  # noqa: E402
+from warehouse.quality import save_quality_checks  # noqa: E402
+from warehouse.staging import remove_batches  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "corpus"
+DEFAULT_CORPUS = [SHARED / "seed", SHARED / "real" / "ooh-2010-11", SHARED / "real" / "ooh-current"]
+OOH = str(Path(sys.executable).with_name("ooh"))
+TARGET_PLAIN, TARGET_LXML, TARGET_MEMORY = 1.5, 2.5, 1.5
+_LOG_TIME = re.compile(r"^(\d\d:\d\d:\d\d\.\d{3}) \| \w+\s*\| Flow run '[^']*' - (Beginning flow run|Finished in state)")
+
+
+def copy_corpus(dirs: list[Path], target: Path, copies: int = 1) -> int:
+    """The corpus's files under one folder (an ingest reads one source); with copies > 1, each page also
+    as copies-1 variants with one byte changed."""
+    count = 0
+    for folder in dirs:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            data = path.read_bytes()
+            relative = path.relative_to(folder.parent)
+            for copy in range(copies):
+                out = target / f"copy{copy}" / relative
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(data if copy == 0 else _one_byte_changed(data, copy))
+                count += 1
+    return count
+
+
+def _one_byte_changed(data: bytes, copy: int) -> bytes:
+    position, seen = len(data), 0
+    while seen < copy:
+        position = data.rfind(b" ", 0, position)
+        if position < 0:  # too few spaces: a byte more at the end instead
+            return data + b"\n" * copy
+        seen += 1
+    return data[:position] + b"\t" + data[position + 1:]
+
+
+def time_lxml(files: list[Path]) -> float:
+    pages = [p.read_bytes() for p in files]
+    started = time.perf_counter()
+    for data in pages:
+        lxml.html.fromstring(data)
+    return time.perf_counter() - started
+
+
+def time_plain(source: Path, scratch: Path, batch_size: int, workers: int) -> float:
+    """The flow's pipeline with the same functions, batches and worker processes, called without Prefect:
+    list the pages, parse and stage the batches, check the warehouse, load, link, check quality, publish."""
+    warehouse, staging = scratch / "plain.duckdb", scratch / "plain-staging"
+    for path in (warehouse, Path(f"{warehouse}.prev")):
+        path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    refs = list_local_pages(source)
+    batches = [refs[i: i + batch_size] for i in range(0, len(refs), batch_size)]
+    with ThreadPoolExecutor(workers) as pool:
+        staged = [s.path for s in pool.map(lambda b: stage_in_workers(b, staging, workers), batches)]
+    prepared = prepare(str(warehouse), report=lambda _: None)
+    with publishing(str(warehouse), based_on=prepared.basis, what="ingest") as con:
+        summary = save_staged(con, staged, source=str(source), parser_version=PARSER_VERSION)
+        save_identity(con)
+        save_quality_checks(con, summary.load_id)
+    remove_batches(staged)
+    shutdown()  # the flow starts its workers afresh: so does each run here
+    return time.perf_counter() - started
+
+
+def time_serial_parse(source: Path, scratch: Path, batch_size: int) -> float:
+    """Parsing and staging alone, one batch after another in this process: the one-core cost of the work."""
+    refs = list_local_pages(source)
+    started = time.perf_counter()
+    staged = [stage_inputs(refs[i: i + batch_size], scratch / "serial-staging").path
+              for i in range(0, len(refs), batch_size)]
+    elapsed = time.perf_counter() - started
+    remove_batches(staged)
+    return elapsed
+
+
+def run_flow(source: Path, data_dir: Path, env: dict) -> tuple[float, int, str]:
+    """`ooh ingest` of a source into a new warehouse: (seconds Prefect logs for the flow, peak bytes of
+    the process tree, the command's last output line)."""
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    proc = subprocess.Popen([OOH, "ingest", "--source", str(source)], env={**env, "OOH_DATA_DIR": str(data_dir)},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
+    peak = 0
+    output: list[str] = []
+    import threading
+
+    reader = threading.Thread(target=lambda: output.extend(proc.stdout), daemon=True)
+    reader.start()
+    while proc.poll() is None:
+        peak = max(peak, tree_memory(proc.pid))
+        time.sleep(0.02)
+    reader.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"ooh ingest failed ({proc.returncode}):\n{''.join(output[-20:])}")
+    marks = dict((m.group(2), m.group(1)) for m in map(_LOG_TIME.match, output) if m)
+    begun, finished = (datetime.strptime(marks[k], "%H:%M:%S.%f") for k in ("Beginning flow run", "Finished in state"))
+    seconds = (finished - begun).total_seconds() % 86400
+    loaded = next((line.strip() for line in output if line.startswith("Loaded ")), "")
+    return seconds, peak, loaded
+
+
+def tree_memory(root: int) -> int:
+    """Proportional resident bytes (PSS: pages shared between processes, such as those the parse workers
+    share with the process they were forked from, are divided among them) of a process and all its
+    descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit():
+                stat = (entry / "stat").read_bytes()
+                children.setdefault(int(stat.rsplit(b")", 1)[1].split()[1]), []).append(int(entry.name))
+        except OSError:
+            continue
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) * 1024 for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return total
+
+
+def start_server(home: Path) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_UI_ENABLED": "false"}
+    server = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1",
+                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              stdin=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/api"
+    import httpx
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return server, url
+        except httpx.HTTPError:
+            pass
+        if server.poll() is not None:
+            break
+        time.sleep(0.5)
+    server.kill()
+    raise SystemExit("the Prefect server did not start")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="*", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best counts")
+    parser.add_argument("--no-memory", action="store_true", help="skip the ten-times corpus")
+    args = parser.parse_args()
+    missing = [d for d in args.corpus if not d.is_dir()]
+    if missing:
+        print(f"no corpus at {', '.join(map(str, missing))}: pass corpus folders as arguments", file=sys.stderr)
+        return 2
+    settings = load_settings()
+    scratch = Path(tempfile.mkdtemp(prefix="ooh-bench-"))
+    server = None
+    try:
+        source = scratch / "corpus"
+        files = copy_corpus(args.corpus, source)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OOH_")}
+        if "PREFECT_API_URL" not in env:
+            server, env["PREFECT_API_URL"] = start_server(scratch / "prefect")
+        env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+        run_flow(ROOT / "fixtures" / "pages", scratch / "warm", env)  # the server's first run creates its tables
+        corpus_files = sorted(p for p in source.rglob("*") if p.is_file())
+        best = {"lxml": float("inf"), "plain": float("inf"), "serial": float("inf"), "flow": float("inf")}
+        peak, loaded = 0, ""
+        for _ in range(args.repeat):
+            best["lxml"] = min(best["lxml"], time_lxml(corpus_files))
+            best["plain"] = min(best["plain"], time_plain(source, scratch, settings.batch_size, settings.workers))
+            best["serial"] = min(best["serial"], time_serial_parse(source, scratch, settings.batch_size))
+            seconds, run_peak, loaded = run_flow(source, scratch / "flow", env)
+            best["flow"], peak = min(best["flow"], seconds), max(peak, run_peak)
+        megabytes = sum(p.stat().st_size for p in corpus_files) / 1e6
+        print(f"{files} files, {megabytes:.1f} MB; best of {args.repeat}; batches of {settings.batch_size}, "
+              f"{settings.workers} parse workers")
+        print(f"  {loaded}")
+        print(f"bare lxml.html.fromstring, one core        {best['lxml']:7.2f} s")
+        print(f"parse and stage, one core, no Prefect      {best['serial']:7.2f} s")
+        print(f"the pipeline without Prefect               {best['plain']:7.2f} s")
+        print(f"the flow (Beginning .. Finished in state)  {best['flow']:7.2f} s")
+        plain_ratio, lxml_ratio = best["flow"] / best["plain"], best["flow"] / best["lxml"]
+        print(f"flow / pipeline without Prefect: {plain_ratio:.2f} (target <= {TARGET_PLAIN}): "
+              f"{'met' if plain_ratio <= TARGET_PLAIN else 'NOT met'}")
+        print(f"flow / bare lxml: {lxml_ratio:.2f} (target <= {TARGET_LXML}): "
+              f"{'met' if lxml_ratio <= TARGET_LXML else 'NOT met'}")
+        print(f"peak memory of the corpus ingest: {peak / 2**20:.0f} MiB")
+        if not args.no_memory:
+            big = scratch / "corpus10"
+            big_files = copy_corpus(args.corpus, big, copies=10)
+            seconds, big_peak, loaded = run_flow(big, scratch / "flow10", env)
+            growth = big_peak / peak
+            print(f"peak memory of the ingest of the corpus ten times ({big_files} files): {big_peak / 2**20:.0f} MiB, "
+                  f"{growth:.2f} times the corpus's (target <= {TARGET_MEMORY}): "
+                  f"{'met' if growth <= TARGET_MEMORY else 'NOT met'}; the flow took {seconds:.1f} s")
+            print(f"  {loaded}")
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

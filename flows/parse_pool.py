@@ -1,0 +1,65 @@
+"""Parsing in worker processes.
+
+The parser is pure CPU work, which threads cannot share under the GIL: with parse tasks in threads, two
+workers parse no faster than one. So a parse task running in a thread hands its batch to a pool of worker
+processes and waits for the staged batch's path. The workers are forked from a 'forkserver' that has
+imported the parser once: each starts in a fraction of a second, instead of the seconds a freshly spawned
+Python takes to import Prefect (Prefect's own process task runner), and none is forked from the flow's
+process with its threads and open connections. Where there is no forkserver (Windows), the batch is
+parsed in the task's thread.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from flows.batch import stage_inputs
+from flows.sources import PageRef
+from warehouse.staging import StagedBatch
+
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+class ParseWorkerDied(Exception):
+    """A parse worker process ended mid-batch (killed, or out of memory)."""
+
+
+def stage_in_workers(refs: list[PageRef], staging_dir: str | Path, workers: int) -> StagedBatch:
+    pool = _get_pool(workers)
+    if pool is None:
+        return stage_inputs(refs, staging_dir)
+    try:
+        return pool.submit(stage_inputs, refs, staging_dir).result()
+    except BrokenProcessPool:
+        _reset_pool()
+        raise ParseWorkerDied("a parse worker process ended mid-batch (killed, or out of memory): run the ingest "
+                              "again; with less memory, lower OOH_WORKERS or OOH_BATCH_SIZE") from None
+
+
+def _get_pool(workers: int) -> ProcessPoolExecutor | None:
+    global _pool
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    with _pool_lock:
+        if _pool is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["flows.batch"])
+            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        return _pool
+
+
+def shutdown(wait: bool = True) -> None:
+    """Stop the worker processes (the next batch starts new ones)."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(wait=wait, cancel_futures=True)
+        _pool = None
+
+
+def _reset_pool() -> None:
+    shutdown(wait=False)

@@ -1,0 +1,124 @@
+"""Parsed batches staged as Parquet files: parsed in worker processes, loaded in bulk by DuckDB, reused by a
+run that repeats a failed load, and loaded exactly as pages held in memory are."""
+import os
+from pathlib import Path
+
+import pytest
+
+import flows.batch
+from flows.batch import read_inputs, stage_inputs
+from flows.parse_pool import shutdown, stage_in_workers
+from flows.sources import list_local_pages
+from parsers import PARSER_VERSION
+from warehouse.db import connect
+from warehouse.load import save_inputs, save_staged
+from warehouse.staging import TABLES, prune, remove_batches
+
+from conftest import BAD, PAGES
+
+TABLES_LOADED = ("pages", "page_sources", "sections", "extracted_figures", "refused_figures", "rejected_inputs",
+                 "editions", "occupations")
+
+
+def table_rows(con) -> dict[str, list]:
+    # load_id aside: each load numbers itself
+    return {t: sorted(con.execute(f"SELECT * EXCLUDE (load_id) FROM {t}").fetchall(), key=repr) for t in TABLES_LOADED}
+
+
+def test_a_staged_batch_is_a_folder_of_parquet_files_and_a_second_staging_reuses_it(tmp_path, monkeypatch):
+    refs = list_local_pages(PAGES)
+    first = stage_inputs(refs, tmp_path)
+    assert not first.reused and (first.parsed, first.rejected) == (14, 0)
+    assert sorted(p.name for p in Path(first.path).iterdir()) == sorted(f"{t}.parquet" for t in TABLES)
+    assert Path(first.path).name.startswith(f"p{PARSER_VERSION}-")
+
+    def no_parsing(data):
+        raise AssertionError("a staged batch was parsed again")
+
+    monkeypatch.setattr(flows.batch, "parse_page", no_parsing)
+    again = stage_inputs(refs, tmp_path)
+    assert again.reused and again.path == first.path and (again.parsed, again.rejected) == (14, 0)
+
+
+def test_other_bytes_are_another_batch(tmp_path):
+    folder = tmp_path / "pages"
+    for ref in list_local_pages(PAGES)[:3]:
+        (folder / ref.path.name).parent.mkdir(exist_ok=True)
+        (folder / ref.path.name).write_bytes(ref.path.read_bytes())
+    first = stage_inputs(list_local_pages(folder), tmp_path / "staging")
+    changed = next(folder.iterdir())
+    changed.write_bytes(changed.read_bytes() + b"\n")
+    second = stage_inputs(list_local_pages(folder), tmp_path / "staging")
+    assert second.path != first.path and not second.reused
+
+
+def test_worker_processes_stage_what_this_process_would(tmp_path):
+    refs = list_local_pages(PAGES) + list_local_pages(BAD)
+    try:
+        in_workers = stage_in_workers(refs, tmp_path / "workers", workers=2)
+    finally:
+        shutdown()
+    here = stage_inputs(refs, tmp_path / "here")
+    assert (in_workers.parsed, in_workers.rejected) == (here.parsed, here.rejected)
+    assert in_workers.rejected > 0
+    loaded = []
+    for staged in (in_workers, here):
+        con = connect(tmp_path / f"{Path(staged.path).parent.name}.duckdb")
+        save_staged(con, [staged.path], source="s", parser_version=PARSER_VERSION)
+        loaded.append(table_rows(con))
+        con.close()
+    assert loaded[0] == loaded[1]
+
+
+def test_batches_load_as_the_same_pages_held_in_memory(tmp_path):
+    refs = list_local_pages(PAGES) + list_local_pages(BAD)
+    batches = [stage_inputs(refs[i: i + 4], tmp_path / "staging").path for i in range(0, len(refs), 4)]
+    staged = connect(tmp_path / "staged.duckdb")
+    summary = save_staged(staged, batches, source="s", parser_version=PARSER_VERSION)
+    in_memory = connect(tmp_path / "memory.duckdb")
+    expected = save_inputs(in_memory, read_inputs(refs), source="s", parser_version=PARSER_VERSION)
+    assert table_rows(staged) == table_rows(in_memory)
+    assert (summary.pages_new, summary.inputs_rejected, summary.sections_written, summary.figures_written) == \
+        (expected.pages_new, expected.inputs_rejected, expected.sections_written, expected.figures_written)
+    assert summary.rejected == expected.rejected  # in the order the source lists them
+    # the staged views are the load's own: nothing of them is left on the connection
+    assert staged.execute("SELECT count(*) FROM duckdb_views() WHERE view_name LIKE 'staged_%'").fetchone()[0] == 0
+    remove_batches(batches)
+    assert not any((tmp_path / "staging").iterdir())
+
+
+def test_the_same_bytes_in_two_batches_are_stored_once(tmp_path):
+    refs = list_local_pages(PAGES)
+    twice = [stage_inputs(refs[:5], tmp_path / "a").path, stage_inputs(refs[3:8], tmp_path / "b").path]
+    con = connect(tmp_path / "w.duckdb")
+    summary = save_staged(con, twice, source="s", parser_version=PARSER_VERSION)
+    assert (summary.inputs_seen, summary.pages_new, summary.inputs_duplicate) == (10, 8, 2)
+    assert con.execute("SELECT count(*), count(DISTINCT page_id) FROM pages").fetchone() == (8, 8)
+    sections = con.execute("SELECT count(*) FROM sections").fetchone()[0]
+    assert sections == con.execute("SELECT count(DISTINCT (page_id, section_no)) FROM sections").fetchone()[0]
+
+
+def test_a_load_that_fails_leaves_the_warehouse_as_it_was_and_the_batch_for_the_next_run(tmp_path):
+    refs = list_local_pages(PAGES)
+    good = stage_inputs(refs[:3], tmp_path / "staging").path
+    con = connect(tmp_path / "w.duckdb")
+    save_staged(con, [good], source="s", parser_version=PARSER_VERSION)
+    before = table_rows(con)
+    with pytest.raises(Exception):
+        save_staged(con, [stage_inputs(refs[3:], tmp_path / "staging").path, str(tmp_path / "no-such-batch")],
+                    source="s", parser_version=PARSER_VERSION)
+    assert table_rows(con) == before
+    assert con.execute("SELECT count(*) FROM loads").fetchone()[0] == 1
+    assert len(list((tmp_path / "staging").iterdir())) == 2  # both batches are there to be loaded again
+
+
+def test_prune_keeps_this_parser_versions_batches_and_a_scratch_folder_being_written(tmp_path):
+    ours = Path(stage_inputs(list_local_pages(PAGES)[:2], tmp_path).path)
+    older = tmp_path / "p1-0123456789abcdef0123456789abcdef"
+    older.mkdir()
+    fresh_scratch, stale_scratch = tmp_path / f".{ours.name}.1.tmp", tmp_path / f".{ours.name}.2.tmp"
+    fresh_scratch.mkdir()
+    stale_scratch.mkdir()
+    os.utime(stale_scratch, (0, 0))
+    assert prune(tmp_path, PARSER_VERSION) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([ours.name, fresh_scratch.name])

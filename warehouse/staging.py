@@ -1,0 +1,184 @@
+"""Parsed pages staged as Parquet files: what parse tasks hand to the load, by reference.
+
+A batch of inputs (each parsed, or rejected with its reason) becomes one folder of Parquet files, one per
+warehouse table it feeds, named by the parser version and a digest of what was read (each input's address
+and the sha256 of its bytes). The load reads every batch's files in bulk with DuckDB, so no process holds
+a whole corpus of parsed pages in memory, and an orchestrator passes a path instead of megabytes of
+objects. A batch already staged with the same bytes and parser version (a load that failed and is run
+again) is used as it is instead of being parsed again.
+
+Folders are written beside their final name and renamed into place, so a folder that exists is whole.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from operator import attrgetter
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+# The tables a batch stages, in the order the load reads them.
+TABLES = ("inputs", "pages", "sections", "figures", "refused")
+_DECIMAL = pa.decimal128(18, 6)
+_FIGURE_FIELDS = ("kind", "measure", "text_value", "unit", "period", "qualifier", "setting", "soc_code",
+                  "subject", "source", "of_occupation", "raw_text", "sentence", "subject_type", "part")
+_REFUSED_FIELDS = ("kind", "measure", "raw_text", "value", "sentence", "reason")
+
+
+@dataclass(frozen=True, slots=True)
+class StagedBatch:
+    """A staged batch's folder and what is in it (the counts a log line or a summary needs)."""
+
+    path: str
+    parsed: int
+    rejected: int
+    reused: bool  # staged by an earlier run with the same bytes and parser version
+
+
+def occupation_id(edition: str, title: str) -> str:
+    return f"{edition}:{re.sub(r'[^a-z0-9]+', '-', title.lower()).strip('-')}"
+
+
+def batch_key(parser_version: str, reads: list[tuple[str, str]]) -> str:
+    """The folder name of a batch: the parser version and a digest of (address, sha256) of each input."""
+    digest = hashlib.sha256("\n".join(f"{url}\t{sha}" for url, sha in reads).encode()).hexdigest()[:32]
+    return f"p{re.sub(r'[^A-Za-z0-9.]+', '_', parser_version)}-{digest}"
+
+
+def find_staged(staging_dir: str | Path, key: str) -> Path | None:
+    path = Path(staging_dir) / key
+    return path if path.is_dir() else None
+
+
+def write_batch(staging_dir: str | Path, key: str, inputs: list) -> Path:
+    """Write a batch's tables (inputs: warehouse.load.Input) as Parquet under staging_dir/key."""
+    final = Path(staging_dir) / key
+    scratch = final.with_name(f".{key}.{os.getpid()}.tmp")
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    try:
+        for name, table in _tables(inputs).items():
+            pq.write_table(table, scratch / f"{name}.parquet", compression="none")
+        try:
+            os.rename(scratch, final)
+        except OSError:  # staged meanwhile by another run with the same bytes: theirs is as good
+            if not final.is_dir():
+                raise
+            shutil.rmtree(scratch, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return final
+
+
+def prune(staging_dir: str | Path, parser_version: str, scratch_age_seconds: float = 3600) -> int:
+    """Remove what no load will use: batches another parser version staged, and scratch folders a killed
+    run left (older than scratch_age_seconds, so that a run writing now keeps its own). Returns how many."""
+    staging_dir = Path(staging_dir)
+    if not staging_dir.is_dir():
+        return 0
+    ours, removed = batch_key(parser_version, []).rsplit("-", 1)[0] + "-", 0  # "p<version>-"
+    for path in staging_dir.iterdir():
+        if path.name.startswith("."):  # a scratch folder
+            if time.time() - path.stat().st_mtime < scratch_age_seconds:
+                continue
+        elif path.name.startswith(ours):
+            continue
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def remove_batches(paths: list[str]) -> None:
+    """Staged batches a load has published are not needed again."""
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _tables(inputs: list) -> dict[str, pa.Table]:
+    unique = {}  # byte-identical pages under several names are staged once (the first name)
+    for item in inputs:
+        if item.page is not None:
+            unique.setdefault(item.sha256, item)
+    pages = list(unique.values())
+    return {"inputs": _inputs(inputs), "pages": _pages(pages), "sections": _sections(pages),
+            "figures": _figures(pages), "refused": _refused(pages)}
+
+
+def _inputs(items: list) -> pa.Table:
+    return pa.table({
+        "input_no": pa.array(range(len(items)), pa.int32()),
+        "source_url": pa.array([i.source_url for i in items], pa.string()),
+        "sha256": pa.array([i.sha256 for i in items], pa.string()),
+        "bytes": pa.array([i.nbytes for i in items], pa.int64()),
+        "parsed": pa.array([i.page is not None for i in items], pa.bool_()),
+        "reason_code": pa.array([i.reason_code for i in items], pa.string()),
+        "reason": pa.array([i.reason for i in items], pa.string()),
+    })
+
+
+def _pages(items: list) -> pa.Table:
+    return pa.table({
+        "page_id": pa.array([i.sha256 for i in items], pa.string()),
+        "source_url": pa.array([i.source_url for i in items], pa.string()),
+        "canonical_url": pa.array([i.page.canonical_url for i in items], pa.string()),
+        "bytes": pa.array([i.nbytes for i in items], pa.int64()),
+        "encoding": pa.array([i.page.encoding for i in items], pa.string()),
+        "layout": pa.array([i.page.layout for i in items], pa.string()),
+        "parser_version": pa.array([i.page.parser_version for i in items], pa.string()),
+        "edition": pa.array([i.page.edition.label for i in items], pa.string()),
+        "base_year": pa.array([i.page.edition.base_year for i in items], pa.int32()),
+        "projection_start": pa.array([i.page.edition.projection_start for i in items], pa.int32()),
+        "projection_end": pa.array([i.page.edition.projection_end for i in items], pa.int32()),
+        "occupation_id": pa.array([occupation_id(i.page.edition.label, i.page.title) for i in items], pa.string()),
+        "title": pa.array([i.page.title for i in items], pa.string()),
+        "soc_code": pa.array([i.page.soc_code for i in items], pa.string()),
+        "soc_codes": pa.array([list(i.page.soc_codes) for i in items], pa.list_(pa.string())),
+    })
+
+
+def _sections(items: list) -> pa.Table:
+    cols = _numbered(items, "sections", "section_no", {"section_key": attrgetter("key"), "heading": attrgetter("heading"),
+                                                       "text": attrgetter("text")})
+    return pa.table({**{k: pa.array(v, pa.string()) for k, v in cols.items() if k != "section_no"},
+                     "section_no": pa.array(cols["section_no"], pa.int32())})
+
+
+def _figures(items: list) -> pa.Table:
+    fields = ("section", "value", "ref_year", "ref_month", *_FIGURE_FIELDS)
+    cols = _numbered(items, "figures", "figure_no", {name: attrgetter(name) for name in fields})
+    cols["section_key"] = cols.pop("section")
+    return pa.table({
+        **{k: pa.array(cols[k], pa.string()) for k in ("page_id", "section_key", *_FIGURE_FIELDS)
+           if k != "of_occupation"},
+        "of_occupation": pa.array(cols["of_occupation"], pa.bool_()),
+        "figure_no": pa.array(cols["figure_no"], pa.int32()),
+        "value": pa.array(cols["value"], _DECIMAL),
+        "ref_year": pa.array(cols["ref_year"], pa.int32()),
+        "ref_month": pa.array(cols["ref_month"], pa.int32()),
+    })
+
+
+def _refused(items: list) -> pa.Table:
+    cols = _numbered(items, "refused", "refusal_no", {name: attrgetter(name) for name in ("section", *_REFUSED_FIELDS)})
+    cols["section_key"] = cols.pop("section")
+    return pa.table({**{k: pa.array(v, pa.string()) for k, v in cols.items() if k != "refusal_no"},
+                     "refusal_no": pa.array(cols["refusal_no"], pa.int32())})
+
+
+def _numbered(items: list, attribute: str, number: str, fields: dict) -> dict[str, list]:
+    """Columns of each page's sections, figures or refusals, numbered from 1 within the page."""
+    cols: dict[str, list] = {"page_id": [], number: [], **{name: [] for name in fields}}
+    for item in items:
+        for no, element in enumerate(getattr(item.page, attribute), 1):
+            cols["page_id"].append(item.sha256)
+            cols[number].append(no)
+            for name, get in fields.items():
+                cols[name].append(get(element))
+    return cols
