@@ -169,6 +169,9 @@ class Crosswalk:
             groups[root((a, s))].append((s, t))
         out: dict[str, dict[str, float]] = {}
         for group in groups.values():
+            if len({s for s, _ in group}) == len(group):  # each code maps to one: all of it goes there
+                out.update((s, {t: 1.0}) for s, t in group)
+                continue
             out.update(_fit(group, {c: self.employment.get((a, c)) for c, _ in group},
                             {c: self.employment.get((b, c)) for _, c in group}))
         self._cache[(a, b)] = out
