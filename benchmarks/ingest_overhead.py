@@ -209,7 +209,7 @@ def main() -> int:
     try:
         source = scratch / "corpus"
         files = copy_corpus(args.corpus, source)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("OOH_")}
+        env = {k: v for k, v in os.environ.items() if k not in ("OOH_DATA_DIR", "OOH_WAREHOUSE")}
         if "PREFECT_API_URL" not in env:
             server, env["PREFECT_API_URL"] = start_server(scratch / "prefect")
         env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"

@@ -25,7 +25,7 @@ from warehouse.identity import save_identity
 from warehouse.load import LoadSummary, save_staged
 from warehouse.publish import publishing, writer_basis
 from warehouse.quality import save_quality_checks
-from warehouse.staging import StagedBatch, remove_batches
+from warehouse.staging import remove_batches
 from warehouse.staging import prune as prune_staging
 from warehouse.versions import Basis
 
@@ -46,16 +46,21 @@ def task_runner() -> TaskRunner:
     return ThreadPoolTaskRunner(max_workers=settings.workers)
 
 
-@task(name="parse-batch", cache_policy=NO_CACHE)
-def parse_batch(refs: list[PageRef], staging_dir: str, batch_no: int, batches: int) -> StagedBatch:
-    """Parse a batch and stage it as Parquet files: the load gets a path, not the parsed pages."""
-    settings = load_settings()
-    if settings.task_runner == "thread":  # threads cannot share the CPU work: worker processes parse
-        staged = stage_in_workers(refs, staging_dir, settings.workers)
-    else:  # the task runs in a process of its own already (Prefect's process pool, Dask)
-        staged = stage_inputs(refs, staging_dir)
-    get_run_logger().info("batch %d/%d: %d pages parsed, %d rejected%s", batch_no, batches, staged.parsed,
-                          staged.rejected, " (staged by an earlier run)" if staged.reused else "")
+@task(name="parse", cache_policy=NO_CACHE)
+def parse_batches(batches: list[tuple[int, list[PageRef]]], staging_dir: str, total: int) -> list[tuple[int, str]]:
+    """Parse a share of the source's batches and stage each as Parquet files: the load gets paths, not
+    parsed pages. One task per worker, not per batch: each task costs the orchestrator API calls and
+    events, and the server shares the machine's cores with the parsing."""
+    settings, logger = load_settings(), get_run_logger()
+    staged = []
+    for no, refs in batches:
+        if settings.task_runner == "thread":  # threads cannot share the CPU work: worker processes parse
+            batch = stage_in_workers(refs, staging_dir, settings.workers)
+        else:  # the task runs in a process of its own already (Prefect's process pool, Dask)
+            batch = stage_inputs(refs, staging_dir)
+        logger.info("batch %d/%d: %d pages parsed, %d rejected%s", no, total, batch.parsed, batch.rejected,
+                    " (staged by an earlier run)" if batch.reused else "")
+        staged.append((no, batch.path))
     return staged
 
 
@@ -96,8 +101,10 @@ def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size,
     logger.info("%d files in %s, in %d batches of up to %d", len(refs), source, len(batches), batch_size)
     staging_dir = str(load_settings().staging_dir)
     prune_staging(staging_dir, PARSER_VERSION)
-    futures = [parse_batch.submit(batch, staging_dir, no, len(batches)) for no, batch in enumerate(batches, 1)]
-    staged = [future.result().path for future in futures]
+    numbered = list(enumerate(batches, 1))
+    workers = load_settings().workers
+    futures = [parse_batches.submit(numbered[k::workers], staging_dir, len(batches)) for k in range(min(workers, len(batches)))]
+    staged = [path for _, path in sorted(item for future in futures for item in future.result())]
     summary = load_warehouse(staged, str(Path(warehouse).resolve()), str(source), basis)
     if isinstance(summary, WarehouseError):
         return Failed(message=str(summary), data=summary)  # the run fails with the reason, and no traceback

@@ -11,15 +11,19 @@ parsed in the task's thread.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from flows.batch import stage_inputs
+from flows.prefect_server import is_alive, run_mark
 from flows.sources import PageRef
 from warehouse.staging import StagedBatch
 
+OWNER_CHECK_SECONDS = 0.5
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
@@ -48,7 +52,8 @@ def _get_pool(workers: int) -> ProcessPoolExecutor | None:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["flows.batch"])
-            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_watch_owner,
+                                        initargs=(run_mark(),))
         return _pool
 
 
@@ -63,3 +68,15 @@ def shutdown(wait: bool = True) -> None:
 
 def _reset_pool() -> None:
     shutdown(wait=False)
+
+
+def _watch_owner(owner: str) -> None:
+    """In each worker: end it when the process that owns the pool is gone. A worker is a child of the
+    forkserver, not of that process, and holds its task queue's both ends, so nothing else ends it when the
+    owner is killed (kill -9, the OOM killer): it would wait for work for ever."""
+    def watch() -> None:
+        while is_alive(owner):
+            time.sleep(OWNER_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="owner-watch", daemon=True).start()

@@ -53,8 +53,17 @@ def run_mark(pid: int | None = None) -> str:
     return f"{pid}:{stat[1] if stat else 0}"
 
 
-def _alive(mark: str) -> bool:
+def is_alive(mark: str) -> bool:
+    """Whether the process a run_mark names still runs (without /proc: whether its pid is in use)."""
     pid, _, ticks = mark.partition(":")
+    if not Path("/proc").is_dir():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
     stat = _stat(pid) if pid.isdigit() else None
     return stat is not None and stat[0] != "Z" and str(stat[1]) == ticks
 
@@ -95,7 +104,7 @@ def stop_orphaned_servers(prefect_home: Path) -> list[str]:
     """Stop the temporary servers of this Prefect home whose run is gone; one note for each."""
     notes = []
     for pid, mark in temporary_servers(prefect_home):
-        if not _alive(mark):
+        if not is_alive(mark):
             stop_server(pid)
             notes.append(f"Stopped Prefect's temporary server (pid {pid}) that an interrupted run "
                          f"(pid {mark.partition(':')[0]}) left running.")

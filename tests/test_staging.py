@@ -1,6 +1,9 @@
 """Parsed batches staged as Parquet files: parsed in worker processes, loaded in bulk by DuckDB, reused by a
 run that repeats a failed load, and loaded exactly as pages held in memory are."""
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -122,3 +125,40 @@ def test_prune_keeps_this_parser_versions_batches_and_a_scratch_folder_being_wri
     os.utime(stale_scratch, (0, 0))
     assert prune(tmp_path, PARSER_VERSION) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([ours.name, fresh_scratch.name])
+
+
+OWNER = """
+import os, sys, time
+from flows import parse_pool
+from flows.sources import list_local_pages
+
+if __name__ == "__main__":
+    parse_pool.stage_in_workers(list_local_pages(sys.argv[1]), sys.argv[2], workers=2)
+    print(" ".join(str(pid) for pid in parse_pool._pool._processes), flush=True)
+    time.sleep(600)
+"""
+
+
+def test_parse_workers_end_when_the_process_that_owns_them_is_killed(tmp_path):
+    script = tmp_path / "owner.py"
+    script.write_text(OWNER)
+    owner = subprocess.Popen([sys.executable, str(script), str(PAGES), str(tmp_path / "staging")],
+                             stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    try:
+        workers = [int(pid) for pid in owner.stdout.readline().split()]
+        assert workers and all(_running(pid) for pid in workers)
+    finally:
+        owner.kill()  # SIGKILL: nothing of the owner's runs on the way out
+        owner.wait()
+    deadline = time.monotonic() + 30
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_running(pid) for pid in workers)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != b"Z"
