@@ -10,7 +10,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from flows.settings import DEFAULT_SOURCE, configure_prefect, load_settings
+from flows.settings import DEFAULT_SOURCE, SettingError, configure_prefect, load_settings
 from warehouse.errors import WarehouseError
 
 # The occupations any of whose titles, in any edition, contain the words asked for; each across editions.
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args, settings)
-    except (UserError, WarehouseError) as exc:
+    except (UserError, WarehouseError, SettingError) as exc:
         print(f"ooh {args.command}: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like

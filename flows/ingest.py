@@ -17,7 +17,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 
 from flows.batch import stage_inputs
 from flows.parse_pool import stage_in_workers
-from flows.settings import load_settings
+from flows.settings import SettingError, load_settings
 from flows.sources import PageRef, list_pages
 from parsers import PARSER_VERSION
 from warehouse.errors import WarehouseError
@@ -40,8 +40,11 @@ def task_runner() -> TaskRunner:
     if settings.task_runner == "process":
         return ProcessPoolTaskRunner(max_workers=settings.workers)
     if settings.task_runner == "dask":
-        from prefect_dask import DaskTaskRunner  # installed separately: pip install prefect-dask
-
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError:
+            raise SettingError("OOH_TASK_RUNNER=dask needs prefect-dask, which is not installed: "
+                               "pip install prefect-dask (into this environment), or unset OOH_TASK_RUNNER") from None
         return DaskTaskRunner(address=os.environ.get("OOH_DASK_ADDRESS") or None)
     return ThreadPoolTaskRunner(max_workers=settings.workers)
 

@@ -8,6 +8,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
+class SettingError(ValueError):
+    """A setting (an OOH_ variable) that cannot be used as it is, with what to do."""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path  # OOH_DATA_DIR: the warehouse file, the archive and Prefect's own state live here

@@ -162,3 +162,31 @@ def test_ctrl_c_during_an_ingest_is_one_line_and_keeps_the_published_warehouse(e
         "ooh ingest: interrupted: the published warehouse is whole (the version before this ingest unless it had "
         "published); run the same command again to load what it had not"]
     assert warehouse.read_bytes() == before
+
+
+def test_prefects_process_runner_loads_what_the_default_runner_loads(first_ingest, env, source, tmp_path):
+    """OOH_TASK_RUNNER=process: each parse task in a process of Prefect's pool instead of a thread handing
+    its batches to the worker processes. The same rows either way, and the staged batches are gone once
+    published."""
+    warehouse = tmp_path / "process.duckdb"
+    result = run(["ingest", "--source", str(source), "--warehouse", str(warehouse)],
+                 {**env, "OOH_TASK_RUNNER": "process", "OOH_BATCH_SIZE": "4"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "batch 5/5" in result.stderr  # 19 files in batches of 4, shared among the workers' tasks
+    loaded = [line for line in result.stdout.splitlines() if line.startswith("Loaded ")]
+    expected = [line for line in first_ingest.stdout.splitlines() if line.startswith("Loaded ")]
+    assert loaded[0].split(":", 1)[1] == expected[0].split(":", 1)[1]  # the counts, past the file names
+    tables = ("pages", "sections", "extracted_figures", "refused_figures", "rejected_inputs")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        ours = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    with duckdb.connect(str(Path(env["OOH_DATA_DIR"]) / "ooh.duckdb"), read_only=True) as con:
+        theirs = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    assert ours == theirs
+    assert not any((Path(env["OOH_DATA_DIR"]) / "staging").iterdir())
+
+
+def test_dask_without_prefect_dask_is_one_line(env, source, tmp_path):
+    result = run(["ingest", "--source", str(source), "--warehouse", str(tmp_path / "w.duckdb")],
+                 {**env, "OOH_TASK_RUNNER": "dask"})
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "prefect-dask" in result.stderr, result.stderr
