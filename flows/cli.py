@@ -10,12 +10,16 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from flows.settings import DEFAULT_SOURCE, configure_prefect, load_settings
+from flows.settings import DEFAULT_SOURCE, SettingsError, configure_prefect, load_settings
 from warehouse.errors import WarehouseError
 
 # The occupations any of whose titles, in any edition, contain the words asked for; each across editions.
 def main(argv: list[str] | None = None) -> int:
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except SettingsError as exc:  # before anything else: every command reads them
+        print(f"ooh: {exc}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="ooh", description="Occupational Outlook Handbook pages into a DuckDB warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
 
