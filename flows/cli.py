@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flows.settings import DEFAULT_SOURCE, SettingsError, configure_prefect, load_settings
+from flows.report import fetch_lines, load_lines, stop_line
 from warehouse.errors import WarehouseError
 
 # The occupations any of whose titles, in any edition, contain the words asked for; each across editions.
@@ -112,9 +113,10 @@ def cmd_ingest(args, settings) -> int:
     from flows.sources import SourceError, list_pages
     from warehouse.publish import prepare
 
-    try:  # fail before starting Prefect on a wrong source or a warehouse that cannot take this load
+    try:  # fail before starting Prefect on a wrong source or a warehouse that cannot take this load (the flow
+        # checks again, for runs a deployment starts; here the notes of a recovery are printed as they happen)
         list_pages(args.source, args.warehouse, settings.archive_for(args.warehouse), args.follow_outside_links)
-        prepared = prepare(args.warehouse, report=print)
+        prepared = prepare(args.warehouse, report=print, wait=settings.lock_wait)
     except (SourceError, WarehouseError) as exc:
         raise UserError(str(exc)) from exc
     _start_prefect(settings)
@@ -126,7 +128,7 @@ def cmd_ingest(args, settings) -> int:
     except KeyboardInterrupt:
         raise UserError("interrupted: the published warehouse is whole (the version before this ingest unless it "
                         "had published); run the same command again to load what it had not") from None
-    _print_load(_result(state, "ingest"), args.source, args.warehouse)
+    print("\n".join(load_lines(_result(state, "ingest"), args.source, args.warehouse)))
     return 0
 
 
@@ -161,31 +163,7 @@ def _result(state, name: str):
     raise UserError(f"the {name} flow failed")
 
 
-def _print_load(summary, source: str, warehouse: str) -> None:
-    print(
-        f"Loaded {summary.inputs_seen} files from {source} into {warehouse} (load {summary.load_id}): "
-        f"{summary.pages_new} new pages, {summary.pages_replaced} re-parsed, {summary.pages_unchanged} unchanged, "
-        f"{summary.inputs_duplicate} duplicates of another file's bytes (stored once, linked), "
-        f"{summary.inputs_rejected} rejected; {summary.sections_written} sections and "
-        f"{summary.figures_written} figures written."
-    )
-    for source_url, code, reason in summary.rejected:
-        print(f"  rejected {source_url}: {reason} [{code}]")
-    if summary.figures_refused:
-        print(f"{summary.figures_refused} figures the pages state were not kept (implausible values, or numbers in "
-              "forms the handbook never uses); list them with: ooh query \"SELECT * FROM refused_figures\"")
-    findings = sum(summary.quality.values())
-    if findings:
-        print(f"Data quality: {findings} findings ("
-              + ", ".join(f"{name}: {count}" for name, count in summary.quality.items() if count)
-              + "); list them with: ooh query \"SELECT * FROM quality_report\"")
-    else:
-        print(f"Data quality: all {len(summary.quality)} checks pass.")
-
-
 def cmd_fetch(args, settings) -> int:
-    from collections import Counter
-
     from warehouse.publish import prepare
 
     if not args.contact or "@" not in args.contact:
@@ -193,9 +171,9 @@ def cmd_fetch(args, settings) -> int:
                         "to identify themselves with one")
     if args.kind == "wayback" and not args.edition:
         raise UserError("give the edition to backfill, e.g. --edition 2010-11")
-    prepare(args.warehouse, report=print)
+    prepare(args.warehouse, report=print, wait=settings.lock_wait)
     _start_prefect(settings)
-    from flows.fetch import fetch
+    from flows.fetch import FetchSummary, fetch
 
     try:
         state = fetch(args.kind, args.warehouse, args.contact, edition=args.edition, handbook_url=args.handbook_url,
@@ -204,20 +182,13 @@ def cmd_fetch(args, settings) -> int:
     except KeyboardInterrupt:
         raise UserError("interrupted: what was archived is kept and indexed (by the next run, if not now): run the "
                         "same command again to continue") from None
-    summary = _result(state, "fetch")
-    if summary.reindexed:
-        print(f"Indexed {summary.reindexed} archived records the index lacked (written by a run that was interrupted).")
-    print(f"Fetched {summary.source} into {settings.archive_for(args.warehouse)}: {summary.targets} pages found, "
-          f"{summary.fetched} fetched, {summary.unchanged} unchanged, {summary.skipped} archived already, "
-          f"{len(summary.failures)} failed{f', {summary.left} left to fetch' if summary.stopped else ''}.")
-    for reason, count in Counter(reason for *_, reason in summary.failures).most_common():
-        examples = [url for url, *_, r in summary.failures if r == reason][:3]
-        print(f"  {count} failed: {reason} (e.g. {', '.join(examples)})")
+    stopped = state.result(raise_on_failure=False) if state.is_failed() else None
+    summary = stopped if isinstance(stopped, FetchSummary) else _result(state, "fetch")
+    print("\n".join(fetch_lines(summary, str(settings.archive_for(args.warehouse)))))
     if summary.load is not None:
-        _print_load(summary.load, "the archive", args.warehouse)
+        print("\n".join(load_lines(summary.load, "the archive", args.warehouse)))
     if summary.stopped:
-        print(f"ooh fetch: stopped: {summary.stopped} What was archived before the stop is kept: "
-              f"'ooh ingest --source archive' loads it.", file=sys.stderr)
+        print(f"ooh fetch: {stop_line(summary)}", file=sys.stderr)
         return 2
     return 0
 

@@ -1,34 +1,45 @@
 """The ingest flow: list a source's pages, parse them in coarse batches, load the warehouse once.
 
-Sources never touch the network: a folder, a WARC file, or the archive that `ooh fetch` fills.
+Sources never touch the network: a folder, a WARC file, or the archive that `ooh fetch` fills. Every
+parameter has a default, so a deployment can start it with none; the settings (flows/settings.py) are
+read when a run starts.
 
 Import this module only after flows.settings.configure_prefect() (the CLI does so).
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Annotated
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Failed
-from prefect.task_runners import ThreadPoolTaskRunner
+from pydantic import Field
 
+from flows import report as words
+from flows.artifacts import create_failure_artifact, create_ingest_artifacts
 from flows.batch import read_inputs
-from flows.settings import load_settings
-from flows.sources import PageRef, list_pages
+from flows.runs import SettingsThreadPool, retry_on_infrastructure, source_kind, source_label, tag_run, today, warehouse_tag
+from flows.settings import DEFAULT_SOURCE, load_settings
+from flows.sources import PageRef, SourceError, list_pages
 from parsers import PARSER_VERSION
 from warehouse.errors import WarehouseError
 from warehouse.identity import save_identity
 from warehouse.load import Input, LoadSummary, save_inputs
-from warehouse.publish import publishing, writer_basis
+from warehouse.load_report import read_load_report
+from warehouse.publish import Prepared, last_published, prepare, publishing, writer_basis
 from warehouse.quality import save_quality_checks
 from warehouse.versions import Basis
 
-_SETTINGS = load_settings()
+
+def ingest_run_name() -> str:
+    """ingest-<source>-<date>, e.g. ingest-fixtures-2026-12-01."""
+    return f"ingest-{source_label(str(flow_run.parameters.get('source') or DEFAULT_SOURCE))}-{today()}"
 
 
-@task(name="parse-batch", cache_policy=NO_CACHE)
+@task(name="parse-batch", task_run_name="parse-batch-{batch_no}-of-{batches}", cache_policy=NO_CACHE)
 def parse_batch(refs: list[PageRef], batch_no: int, batches: int) -> list[Input]:
     inputs = read_inputs(refs)
     rejected = sum(1 for i in inputs if i.page is None)
@@ -36,7 +47,19 @@ def parse_batch(refs: list[PageRef], batch_no: int, batches: int) -> list[Input]
     return inputs
 
 
-@task(name="load-warehouse", cache_policy=NO_CACHE)
+@task(name="prepare-warehouse", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10,
+      retry_condition_fn=retry_on_infrastructure)
+def prepare_warehouse(warehouse: str, wait: float) -> Prepared | WarehouseError:
+    """Before any work: a warehouse this run cannot write fails it now (warehouse.publish.prepare), an
+    older one is brought up to this schema, and what a killed writer left is cleaned up."""
+    try:
+        return prepare(warehouse, report=get_run_logger().warning, wait=wait)
+    except WarehouseError as exc:
+        return exc
+
+
+@task(name="load-warehouse", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=30,
+      retry_condition_fn=retry_on_infrastructure)
 def load_warehouse(inputs: list[Input], warehouse: str, source: str, based_on: Basis) -> LoadSummary | WarehouseError:
     """One new version of the warehouse: the pages, the occupations' links across editions and the quality
     checks' findings are published together, or (on any error) not at all. It is built on the version
@@ -44,7 +67,8 @@ def load_warehouse(inputs: list[Input], warehouse: str, source: str, based_on: B
     from, or a newer one another writer built on it (said in the log); after a rollback it is not built."""
     logger = get_run_logger()
     try:
-        with publishing(warehouse, based_on=based_on, what="ingest", report=logger.warning) as con:
+        with publishing(warehouse, load_settings().lock_wait, based_on=based_on, what="ingest",
+                        report=logger.warning) as con:
             summary = save_inputs(con, inputs, source=source, parser_version=PARSER_VERSION,
                                   flow_run_id=str(flow_run.id))
             save_identity(con)
@@ -54,24 +78,47 @@ def load_warehouse(inputs: list[Input], warehouse: str, source: str, based_on: B
     return summary
 
 
-@flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=_SETTINGS.workers), log_prints=True)
-def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size,
-           follow_outside_links: bool = False, based_on: tuple[str | None, str | None] | None = None) -> LoadSummary:
-    """Parse every page of a source ('archive', 'warc:FILE' or a folder) and publish them as the warehouse's
-    next version. A folder's links that lead out of it are read only with follow_outside_links. `based_on`:
-    the versions published (current, previous) when the ingest started (warehouse.versions.Basis); by
-    default the version this process last published there (an ingest that ends a fetch), else the one
-    published now."""
+@flow(name="ingest", flow_run_name=ingest_run_name, task_runner=SettingsThreadPool(), log_prints=True)
+def ingest(
+    source: str = str(DEFAULT_SOURCE),
+    warehouse: str | None = None,
+    batch_size: Annotated[int | None, Field(ge=1)] = None,
+    follow_outside_links: bool = False,
+    based_on: tuple[str | None, str | None] | None = None,
+) -> LoadSummary:
+    """Parse every page of a source and publish them as the warehouse's next version.
+
+    Args:
+        source: A folder of saved pages (default: the bundled fixture pages), 'archive' (what a fetch
+            archived) or 'warc:FILE'.
+        warehouse: The DuckDB file (default: OOH_WAREHOUSE, else ooh.duckdb in OOH_DATA_DIR).
+        batch_size: Pages per parse task, at least 1 (default: OOH_BATCH_SIZE, 50).
+        follow_outside_links: Read files that links in the source folder lead to outside it.
+        based_on: The versions published (current, previous) when the ingest was started
+            (warehouse.versions.Basis); by default the version this process last published there (an
+            ingest that ends a fetch), else the one published when the run starts.
+    """
+    started = time.monotonic()
     logger = get_run_logger()
-    basis = Basis(*based_on) if based_on else writer_basis(warehouse)
-    refs = list_pages(source, warehouse, load_settings().archive_for(warehouse), follow_outside_links)
+    settings = load_settings()
+    warehouse = str(warehouse or settings.warehouse)
+    batch_size = batch_size or settings.batch_size
+    tag_run(source_kind(source), warehouse_tag(warehouse))
+    prepared = prepare_warehouse(warehouse, settings.lock_wait)
+    try:
+        if isinstance(prepared, WarehouseError):
+            raise prepared
+        basis = Basis(*based_on) if based_on else writer_basis(warehouse, logger.warning, settings.lock_wait)
+        refs = list_pages(source, warehouse, settings.archive_for(warehouse), follow_outside_links)
+    except (SourceError, WarehouseError) as exc:
+        return _failed(exc, started)
     batches = [refs[i : i + batch_size] for i in range(0, len(refs), batch_size)]
     logger.info("%d files in %s, in %d batches of up to %d", len(refs), source, len(batches), batch_size)
     futures = [parse_batch.submit(batch, no, len(batches)) for no, batch in enumerate(batches, 1)]
     inputs = [item for future in futures for item in future.result()]
     summary = load_warehouse(inputs, str(Path(warehouse).resolve()), str(source), basis)
     if isinstance(summary, WarehouseError):
-        return Failed(message=str(summary), data=summary)  # the run fails with the reason, and no traceback
+        return _failed(summary, started)
     logger.info(
         "load %d: %d new, %d replaced, %d unchanged, %d duplicates, %d rejected; %d sections, %d figures written",
         summary.load_id, summary.pages_new, summary.pages_replaced, summary.pages_unchanged,
@@ -79,4 +126,13 @@ def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size,
     )
     logger.info("data quality: %d findings (%s)", sum(summary.quality.values()),
                 ", ".join(f"{name} {count}" for name, count in summary.quality.items()))
+    written = last_published(warehouse)
+    report = read_load_report(warehouse, summary.load_id, written.current if written else None)
+    create_ingest_artifacts(summary, report, str(source), warehouse, time.monotonic() - started)
     return summary
+
+
+def _failed(exc: Exception, started: float):
+    """The run fails with the reason, and no traceback; its summary artifact says why."""
+    create_failure_artifact(words.INGEST_SUMMARY, "Ingest", str(exc), time.monotonic() - started)
+    return Failed(message=str(exc), data=exc)
