@@ -89,6 +89,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("folders", nargs="*", help="folders of pages (default: ../shared/corpus if present, else the fixtures)")
     p.add_argument("--failures", action="store_true", help="list the pages that fail each check")
 
+    p = sub.add_parser("serve", help="run the shipped deployments on a schedule from this machine (Prefect's serve: "
+                                     "no work pool); needs a Prefect server (PREFECT_API_URL)")
+    p.add_argument("--only", action="append", metavar="NAME", choices=DEPLOYMENT_NAMES,
+                   help=f"serve only this deployment (repeatable): {', '.join(DEPLOYMENT_NAMES)}")
+    p.add_argument("--folder", help="the folder daily-folder ingests (default: the bundled fixtures)")
+    p.add_argument("--interval", type=float, metavar="SECONDS",
+                   help="run the scheduled deployments every SECONDS instead of on their cron schedules (a trial)")
+
+    p = sub.add_parser("deploy", help="register the shipped deployments on a Prefect server for a work pool's workers")
+    p.add_argument("--pool", required=True, help="the work pool (a process pool: 'prefect work-pool create NAME "
+                                                 "--type process')")
+    p.add_argument("--only", action="append", metavar="NAME", choices=DEPLOYMENT_NAMES,
+                   help="deploy only this deployment (repeatable)")
+
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args, settings)
@@ -107,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
 
 class UserError(Exception):
     pass
+
+
+# flows.deployments.SHIPPED's names, here so that --help needs no Prefect import
+DEPLOYMENT_NAMES = ("weekly-live", "wayback-backfill", "daily-folder")
 
 
 def cmd_ingest(args, settings) -> int:
@@ -190,6 +208,53 @@ def cmd_fetch(args, settings) -> int:
     if summary.stopped:
         print(f"ooh fetch: {stop_line(summary)}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _server_api() -> str:
+    """Schedules run only on a Prefect server (the temporary one has no scheduler): it must be named."""
+    url = os.environ.get("PREFECT_API_URL")
+    if not url:
+        raise UserError("this needs a Prefect server: start one ('prefect server start', or one with "
+                        "PostgreSQL for production) and set PREFECT_API_URL, e.g. http://127.0.0.1:4200/api")
+    return url
+
+
+def cmd_serve(args, settings) -> int:
+    url = _server_api()
+    if args.interval is not None and not args.interval > 0:
+        raise UserError(f"--interval {args.interval:g}: give a number of seconds above 0")
+    if args.folder and not Path(args.folder).is_dir():
+        raise UserError(f"no directory at {args.folder}: give --folder a folder of saved pages")
+    configure_prefect(settings)
+    from prefect import serve
+
+    from flows.deployments import served
+
+    deployments = served(args.only, interval=args.interval)
+    for deployment in deployments:
+        if args.folder and deployment.name == "daily-folder":
+            deployment.parameters["source"] = str(Path(args.folder).resolve())
+    print(f"Serving {', '.join(d.name for d in deployments)} from {url} (Ctrl-C stops; runs in progress are "
+          "cancelled, and the next 'ooh' run there recovers the warehouse)", flush=True)
+    try:
+        serve(*deployments, print_starting_message=False)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_deploy(args, settings) -> int:
+    url = _server_api()
+    configure_prefect(settings)
+    from prefect import deploy
+
+    from flows.deployments import deployed
+
+    ids = deploy(*deployed(args.pool, args.only), work_pool_name=args.pool, build=False, push=False,
+                 print_next_steps_message=False, ignore_warnings=True)
+    print(f"Deployed {len(ids)} deployments to {url} for the work pool {args.pool}: start a worker with "
+          f"'prefect worker start --pool {args.pool}' where this project and its OOH_* settings are.")
     return 0
 
 
@@ -510,7 +575,8 @@ def _print_table(columns: list[str], rows: list, out=None) -> None:
 
 
 COMMANDS = {"ingest": cmd_ingest, "fetch": cmd_fetch, "parse": cmd_parse, "query": cmd_query, "timeline": cmd_timeline,
-            "links": cmd_links, "export": cmd_export, "upgrade": cmd_upgrade, "rollback": cmd_rollback, "report": cmd_report}
+            "links": cmd_links, "export": cmd_export, "upgrade": cmd_upgrade, "rollback": cmd_rollback, "report": cmd_report,
+            "serve": cmd_serve, "deploy": cmd_deploy}
 
 if __name__ == "__main__":
     sys.exit(main())
