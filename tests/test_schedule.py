@@ -157,6 +157,12 @@ def _artifacts(api, run) -> dict:
     return {artifact.key: artifact for artifact in found}
 
 
+def _flow_runs(api, flow_name: str) -> list:
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+
+    return api.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])))
+
+
 def _table(artifact) -> list[dict]:
     return json.loads(artifact.data) if isinstance(artifact.data, str) else artifact.data
 
@@ -231,13 +237,24 @@ def test_serve_without_a_server_is_one_line(env):
     assert result.stderr.startswith("ooh serve: this needs a Prefect server") and result.stderr.count("\n") == 1
 
 
+def test_ooh_ingest_prints_what_its_run_s_summary_artifact_says(client_env, api, folder, tmp_path):
+    """One function makes both: each line the command prints stands in the artifact (a rejected file as an
+    item of a list)."""
+    warehouse = tmp_path / "printed.duckdb"
+    result = subprocess.run([OOH, "ingest", "--source", str(folder), "--warehouse", str(warehouse)], env=client_env,
+                            capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    run = next(r for r in _flow_runs(api, "ingest") if f"warehouse:{warehouse.name}" in r.tags)
+    assert run.name == f"ingest-{folder.name}-{run.start_time:%Y-%m-%d}"
+    summary = _artifacts(api, run)["ooh-ingest-summary"].data
+    printed = result.stdout.splitlines()
+    assert printed[0].startswith("Loaded 19 files from ") and len(printed) == 7
+    for line in printed:
+        assert (f"- {line.strip()}" if line.startswith("  ") else line) in summary.splitlines(), line
+    assert "**New occupations (14):**" in summary and "- Tellers (2010-11)" in summary
+
+
 # --- a fetch stopped by a 403, reported on the server ---------------------------------------------------------
-
-def _flow_runs(api, flow_name: str) -> list:
-    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
-
-    return api.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])))
-
 
 @pytest.mark.skipif(not (CORPUS / "real").is_dir(), reason=f"no corpus at {CORPUS}: the fake sites serve it")
 def test_a_403_fails_the_fetch_run_with_the_reason_and_keeps_what_it_archived(client_env, api, tmp_path):
