@@ -23,14 +23,14 @@ from flows.archive import read_index_rows
 from flows.artifacts import create_failure_artifact, create_fetch_artifacts
 from flows.crawl import BatchResult, Crawl, DiscoveryError, Target
 from flows.http import HardStop
-from flows.ingest import ingest
+from flows.ingest import ingest, prepare_warehouse
 from flows.politeness import Politeness, host_of
 from flows.runs import tag_run, today, warehouse_tag
 from flows.settings import Settings, load_settings
 from warehouse.archive_index import read_index_coverage, read_known, save_captures, save_run_end, save_run_start
 from warehouse.db import connect
 from warehouse.errors import WarehouseError
-from warehouse.publish import prepare, publishing
+from warehouse.publish import publishing
 from warehouse.load import LoadSummary
 
 EDITION = r"^\d{4}-\d{2}$"  # as printed: 2010-11
@@ -174,10 +174,9 @@ def fetch(
                         "clients to identify themselves with one", started)
     if kind == "wayback" and not edition:
         return _refused("give the edition to backfill (the edition parameter), e.g. 2010-11", started)
-    try:
-        prepare(warehouse, report=logger.warning, wait=settings.lock_wait)
-    except WarehouseError as exc:
-        return _refused(str(exc), started, exc)
+    prepared = prepare_warehouse(warehouse, settings.lock_wait)
+    if isinstance(prepared, WarehouseError):
+        return _refused(str(prepared), started, prepared)
     source = "live" if kind == "live" else f"wayback:{edition}"
     run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     summary = FetchSummary(run_id, source)

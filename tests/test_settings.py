@@ -86,3 +86,13 @@ def test_a_writer_says_whose_lock_it_waits_for_then_gives_up_after_the_wait(tmp_
     assert notes[0].startswith("waiting for the writer lock held by ") and f"(pid {os.getpid()}, since " in notes[0]
     assert notes[0].endswith("(up to 0.3 s)")
     assert "another ingest or fetch has been writing" in str(gave_up.value)
+
+
+def test_the_flow_s_thread_pool_is_sized_when_a_run_starts(clean_env):
+    from flows.runs import SettingsThreadPool
+
+    runner = SettingsThreadPool()
+    clean_env.setenv("OOH_WORKERS", "3")
+    assert runner.duplicate()._max_workers == 3  # Prefect duplicates a flow's runner for each run
+    clean_env.setenv("OOH_WORKERS", "1")
+    assert runner.duplicate()._max_workers == 1
