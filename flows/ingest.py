@@ -105,9 +105,9 @@ def ingest(
     batch_size = batch_size or settings.batch_size
     tag_run(source_kind(source), warehouse_tag(warehouse))
     prepared = prepare_warehouse(warehouse, settings.lock_wait)
+    if isinstance(prepared, WarehouseError):
+        return _failed(prepared, started)
     try:
-        if isinstance(prepared, WarehouseError):
-            raise prepared
         basis = Basis(*based_on) if based_on else writer_basis(warehouse, logger.warning, settings.lock_wait)
         refs = list_pages(source, warehouse, settings.archive_for(warehouse), follow_outside_links)
     except (SourceError, WarehouseError) as exc:
@@ -127,7 +127,11 @@ def ingest(
     logger.info("data quality: %d findings (%s)", sum(summary.quality.values()),
                 ", ".join(f"{name} {count}" for name, count in summary.quality.items()))
     written = last_published(warehouse)
-    report = read_load_report(warehouse, summary.load_id, written.current if written else None)
+    try:
+        report = read_load_report(warehouse, summary.load_id, written.current if written else None)
+    except WarehouseError as exc:  # the load is published: its report lacks only what changed
+        logger.warning("cannot read what load %d changed: %s", summary.load_id, exc)
+        report = None
     create_ingest_artifacts(summary, report, str(source), warehouse, time.monotonic() - started)
     return summary
 

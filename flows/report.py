@@ -62,7 +62,9 @@ def stop_line(summary) -> str:
 
 
 def version_line(report: LoadReport | None) -> str:
-    if report is None or report.version is None:
+    if report is None:
+        return "Warehouse version: not known (the warehouse could not be read after the load; the run's log says why)."
+    if report.version is None:
         return "Warehouse version: not known (another writer published after this run)."
     return f"Warehouse version: {report.version.id} ({report.version.label()})."
 
