@@ -125,6 +125,7 @@ class UserError(Exception):
 
 # flows.deployments.SHIPPED's names, here so that --help needs no Prefect import
 DEPLOYMENT_NAMES = ("weekly-live", "wayback-backfill", "daily-folder")
+FETCHING = ("weekly-live", "wayback-backfill")
 
 
 def cmd_ingest(args, settings) -> int:
@@ -237,6 +238,9 @@ def cmd_serve(args, settings) -> int:
             deployment.parameters["source"] = str(Path(args.folder).resolve())
     print(f"Serving {', '.join(d.name for d in deployments)} from {url} (Ctrl-C stops; runs in progress are "
           "cancelled, and the next 'ooh' run there recovers the warehouse)", flush=True)
+    if "@" not in settings.contact and any(d.name in FETCHING for d in deployments):
+        print("ooh serve: no OOH_CONTACT: the fetch deployments' runs will fail until it is set (BLS asks automated "
+              "clients for a contact address)", file=sys.stderr, flush=True)
     try:
         serve(*deployments, print_starting_message=False)
     except KeyboardInterrupt:

@@ -96,3 +96,18 @@ def test_the_flow_s_thread_pool_is_sized_when_a_run_starts(clean_env):
     assert runner.duplicate()._max_workers == 3  # Prefect duplicates a flow's runner for each run
     clean_env.setenv("OOH_WORKERS", "1")
     assert runner.duplicate()._max_workers == 1
+
+
+def test_ooh_ingest_says_whose_lock_it_waits_for_and_gives_up_after_ooh_lock_wait(env, tmp_path):
+    from conftest import PAGES
+    from warehouse.writer_lock import writer_lock
+
+    warehouse = tmp_path / "w.duckdb"
+    with writer_lock(warehouse, 0):  # another writer, in this process, for as long as the command runs
+        result = run(["ingest", "--source", str(PAGES), "--warehouse", str(warehouse)], {**env, "OOH_LOCK_WAIT": "1.5"})
+    assert result.returncode == 2, result.stdout + result.stderr
+    waiting = [line for line in result.stdout.splitlines() if line.startswith("waiting for the writer lock held by ")]
+    assert len(waiting) == 1 and waiting[0].endswith("(up to 1.5 s)")  # said once, naming the holder
+    assert f"(pid {os.getpid()}, since " in waiting[0]
+    assert result.stderr.startswith("ooh ingest: another ingest or fetch has been writing ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
