@@ -115,8 +115,7 @@ def discover_pages(crawl: Crawl, kind: str, edition: str | None, handbook_url: s
 
 
 @task(name="fetch-batch", task_run_name="fetch-batch-{batch_no}-of-{batches}", cache_policy=NO_CACHE, retries=2,
-      retry_delay_seconds=10,
-      retry_condition_fn=_retry_unless_refused)
+      retry_delay_seconds=10, retry_condition_fn=_retry_unless_refused)
 def fetch_batch(crawl: Crawl, targets: list[Target], known: dict, warehouse: str, run_id: str,
                 batch_no: int, batches: int) -> BatchResult:
     result = crawl.fetch_batch(targets, known)

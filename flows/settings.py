@@ -88,7 +88,7 @@ def _one_line(exc: ValidationError) -> str:
 
 
 def setting_docs() -> list[tuple[str, str, str]]:
-    """(variable, default, meaning) of every setting, for documentation and `ooh deploy`'s job variables."""
+    """(variable, default, meaning) of every setting: what the README's tables of settings list."""
     return [(ENV_PREFIX + name.upper(), "" if field.default is None else str(field.default), field.description or "")
             for name, field in Settings.model_fields.items()]
 
