@@ -212,30 +212,36 @@ def cmd_fetch(args, settings) -> int:
     return 0
 
 
-def _server_api() -> str:
-    """Schedules run only on a Prefect server (the temporary one has no scheduler): it must be named."""
+def _server_api(settings) -> str:
+    """Schedules run only on a Prefect server (the temporary one has no scheduler): it must be named, and
+    answer. Prefect is configured here for the commands that talk to it."""
     url = os.environ.get("PREFECT_API_URL")
     if not url:
         raise UserError("this needs a Prefect server: start one ('prefect server start', or one with "
                         "PostgreSQL for production) and set PREFECT_API_URL, e.g. http://127.0.0.1:4200/api")
+    configure_prefect(settings)
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        failure = client.api_healthcheck()
+    if failure is not None:
+        reason = (str(failure).splitlines() or [type(failure).__name__])[0]
+        raise UserError(f"cannot reach the Prefect server at {url} ({reason}): start it, or set PREFECT_API_URL "
+                        "to one that runs")
     return url
 
 
 def cmd_serve(args, settings) -> int:
-    url = _server_api()
-    if args.interval is not None and not args.interval > 0:
+    if args.interval is not None and not 0 < args.interval < float("inf"):
         raise UserError(f"--interval {args.interval:g}: give a number of seconds above 0")
     if args.folder and not Path(args.folder).is_dir():
         raise UserError(f"no directory at {args.folder}: give --folder a folder of saved pages")
-    configure_prefect(settings)
+    url = _server_api(settings)
     from prefect import serve
 
     from flows.deployments import served
 
-    deployments = served(args.only, interval=args.interval)
-    for deployment in deployments:
-        if args.folder and deployment.name == "daily-folder":
-            deployment.parameters["source"] = str(Path(args.folder).resolve())
+    deployments = served(args.only, interval=args.interval, folder=args.folder)
     print(f"Serving {', '.join(d.name for d in deployments)} from {url} (Ctrl-C stops; runs in progress are "
           "cancelled, and the next 'ooh' run there recovers the warehouse)", flush=True)
     if "@" not in settings.contact and any(d.name in FETCHING for d in deployments):
@@ -249,8 +255,7 @@ def cmd_serve(args, settings) -> int:
 
 
 def cmd_deploy(args, settings) -> int:
-    url = _server_api()
-    configure_prefect(settings)
+    url = _server_api(settings)
     from prefect import deploy
 
     from flows.deployments import deployed

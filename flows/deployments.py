@@ -68,14 +68,17 @@ def _options(shipped: Shipped, cron: str | None, interval: float | None) -> dict
     )
 
 
-def served(names: list[str] | None = None, interval: float | None = None, cron: dict[str, str] | None = None) -> list:
+def served(names: list[str] | None = None, interval: float | None = None, folder: str | None = None) -> list:
     """RunnerDeployments for `prefect.serve`: the flows run in subprocesses of the serving process, with
-    its environment. `interval` (seconds) replaces the shipped schedules (a quick trial); `cron` overrides
-    some by name."""
-    chosen = [s for s in SHIPPED if not names or s.name in names]
-    cron = cron or {}
-    return [_flow_of(s).to_deployment(**_options(s, cron.get(s.name, s.cron), interval if s.cron else None))
-            for s in chosen]
+    its environment. `interval` (seconds) replaces the shipped schedules (a quick trial); `folder` is the
+    one daily-folder ingests."""
+    deployments = []
+    for shipped in (s for s in SHIPPED if not names or s.name in names):
+        options = _options(shipped, shipped.cron, interval if shipped.cron else None)
+        if folder and shipped.name == "daily-folder":
+            options["parameters"]["source"] = str(Path(folder).resolve())
+        deployments.append(_flow_of(shipped).to_deployment(**options))
+    return deployments
 
 
 def deployed(pool: str, names: list[str] | None = None, root: Path = PROJECT_ROOT) -> list:

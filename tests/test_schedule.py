@@ -231,10 +231,17 @@ def test_a_run_with_batch_size_0_is_refused_before_it_exists(scheduled_run, api)
     assert "batch_size" in str(refused.value) and "minimum of 1" in str(refused.value)
 
 
-def test_serve_without_a_server_is_one_line(env):
-    result = subprocess.run([OOH, "serve"], env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+@pytest.mark.parametrize("command", [["serve"], ["deploy", "--pool", "ooh"]])
+def test_serve_and_deploy_without_a_server_are_one_line(env, command):
+    result = subprocess.run([OOH, *command], env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert result.returncode == 2
-    assert result.stderr.startswith("ooh serve: this needs a Prefect server") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"ooh {command[0]}: this needs a Prefect server") and result.stderr.count("\n") == 1
+    nobody = f"http://127.0.0.1:{_free_port()}/api"  # nothing listens there
+    result = subprocess.run([OOH, *command], env={**env, "PREFECT_API_URL": nobody}, capture_output=True, text=True,
+                            timeout=120, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"ooh {command[0]}: cannot reach the Prefect server at {nobody} ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
 def test_ooh_ingest_prints_what_its_run_s_summary_artifact_says(client_env, api, folder, tmp_path):
