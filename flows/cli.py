@@ -10,12 +10,17 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from flows.settings import DEFAULT_SOURCE, SettingError, configure_prefect, load_settings
+from flows.settings import DEFAULT_SOURCE, SettingsError, configure_prefect, load_settings
+from flows.report import fetch_lines, load_lines, stop_line
 from warehouse.errors import WarehouseError
 
 # The occupations any of whose titles, in any edition, contain the words asked for; each across editions.
 def main(argv: list[str] | None = None) -> int:
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except SettingsError as exc:  # before anything else: every command reads them
+        print(f"ooh: {exc}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="ooh", description="Occupational Outlook Handbook pages into a DuckDB warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -84,10 +89,24 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("folders", nargs="*", help="folders of pages (default: ../shared/corpus if present, else the fixtures)")
     p.add_argument("--failures", action="store_true", help="list the pages that fail each check")
 
+    p = sub.add_parser("serve", help="run the shipped deployments on a schedule from this machine (Prefect's serve: "
+                                     "no work pool); needs a Prefect server (PREFECT_API_URL)")
+    p.add_argument("--only", action="append", metavar="NAME", choices=DEPLOYMENT_NAMES,
+                   help=f"serve only this deployment (repeatable): {', '.join(DEPLOYMENT_NAMES)}")
+    p.add_argument("--folder", help="the folder daily-folder ingests (default: the bundled fixtures)")
+    p.add_argument("--interval", type=float, metavar="SECONDS",
+                   help="run the scheduled deployments every SECONDS instead of on their cron schedules (a trial)")
+
+    p = sub.add_parser("deploy", help="register the shipped deployments on a Prefect server for a work pool's workers")
+    p.add_argument("--pool", required=True, help="the work pool (a process pool: 'prefect work-pool create NAME "
+                                                 "--type process')")
+    p.add_argument("--only", action="append", metavar="NAME", choices=DEPLOYMENT_NAMES,
+                   help="deploy only this deployment (repeatable)")
+
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args, settings)
-    except (UserError, WarehouseError, SettingError) as exc:
+    except (UserError, WarehouseError, SettingsError) as exc:
         print(f"ooh {args.command}: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like
@@ -104,13 +123,19 @@ class UserError(Exception):
     pass
 
 
+# flows.deployments.SHIPPED's names, here so that --help needs no Prefect import
+DEPLOYMENT_NAMES = ("weekly-live", "wayback-backfill", "daily-folder")
+FETCHING = ("weekly-live", "wayback-backfill")
+
+
 def cmd_ingest(args, settings) -> int:
     from flows.sources import SourceError, list_pages
     from warehouse.publish import prepare
 
-    try:  # fail before starting Prefect on a wrong source or a warehouse that cannot take this load
+    try:  # fail before starting Prefect on a wrong source or a warehouse that cannot take this load (the flow
+        # checks again, for runs a deployment starts; here the notes of a recovery are printed as they happen)
         list_pages(args.source, args.warehouse, settings.archive_for(args.warehouse), args.follow_outside_links)
-        prepared = prepare(args.warehouse, report=print)
+        prepared = prepare(args.warehouse, report=print, wait=settings.lock_wait)
     except (SourceError, WarehouseError) as exc:
         raise UserError(str(exc)) from exc
     _start_prefect(settings)
@@ -122,7 +147,7 @@ def cmd_ingest(args, settings) -> int:
     except KeyboardInterrupt:
         raise UserError("interrupted: the published warehouse is whole (the version before this ingest unless it "
                         "had published); run the same command again to load what it had not") from None
-    _print_load(_result(state, "ingest"), args.source, args.warehouse)
+    print("\n".join(load_lines(_result(state, "ingest"), args.source, args.warehouse)))
     return 0
 
 
@@ -130,6 +155,9 @@ def _start_prefect(settings) -> None:
     """Point Prefect at the project's state; stop a temporary server an interrupted run left running, and
     make sure this run's cannot outlive it (flows/prefect_server.py)."""
     configure_prefect(settings)
+    from flows.runs import task_runner
+
+    task_runner(settings)  # one that cannot be made (dask without prefect-dask) fails now, in one line
     if "PREFECT_API_URL" in os.environ:  # the user's own server: nothing temporary to look after
         return
     from flows.prefect_server import guard_temporary_server, stop_orphaned_servers
@@ -157,31 +185,7 @@ def _result(state, name: str):
     raise UserError(f"the {name} flow failed")
 
 
-def _print_load(summary, source: str, warehouse: str) -> None:
-    print(
-        f"Loaded {summary.inputs_seen} files from {source} into {warehouse} (load {summary.load_id}): "
-        f"{summary.pages_new} new pages, {summary.pages_replaced} re-parsed, {summary.pages_unchanged} unchanged, "
-        f"{summary.inputs_duplicate} duplicates of another file's bytes (stored once, linked), "
-        f"{summary.inputs_rejected} rejected; {summary.sections_written} sections and "
-        f"{summary.figures_written} figures written."
-    )
-    for source_url, code, reason in summary.rejected:
-        print(f"  rejected {source_url}: {reason} [{code}]")
-    if summary.figures_refused:
-        print(f"{summary.figures_refused} figures the pages state were not kept (implausible values, or numbers in "
-              "forms the handbook never uses); list them with: ooh query \"SELECT * FROM refused_figures\"")
-    findings = sum(summary.quality.values())
-    if findings:
-        print(f"Data quality: {findings} findings ("
-              + ", ".join(f"{name}: {count}" for name, count in summary.quality.items() if count)
-              + "); list them with: ooh query \"SELECT * FROM quality_report\"")
-    else:
-        print(f"Data quality: all {len(summary.quality)} checks pass.")
-
-
 def cmd_fetch(args, settings) -> int:
-    from collections import Counter
-
     from warehouse.publish import prepare
 
     if not args.contact or "@" not in args.contact:
@@ -189,9 +193,9 @@ def cmd_fetch(args, settings) -> int:
                         "to identify themselves with one")
     if args.kind == "wayback" and not args.edition:
         raise UserError("give the edition to backfill, e.g. --edition 2010-11")
-    prepare(args.warehouse, report=print)
+    prepare(args.warehouse, report=print, wait=settings.lock_wait)
     _start_prefect(settings)
-    from flows.fetch import fetch
+    from flows.fetch import FetchSummary, fetch
 
     try:
         state = fetch(args.kind, args.warehouse, args.contact, edition=args.edition, handbook_url=args.handbook_url,
@@ -200,21 +204,69 @@ def cmd_fetch(args, settings) -> int:
     except KeyboardInterrupt:
         raise UserError("interrupted: what was archived is kept and indexed (by the next run, if not now): run the "
                         "same command again to continue") from None
-    summary = _result(state, "fetch")
-    if summary.reindexed:
-        print(f"Indexed {summary.reindexed} archived records the index lacked (written by a run that was interrupted).")
-    print(f"Fetched {summary.source} into {settings.archive_for(args.warehouse)}: {summary.targets} pages found, "
-          f"{summary.fetched} fetched, {summary.unchanged} unchanged, {summary.skipped} archived already, "
-          f"{len(summary.failures)} failed{f', {summary.left} left to fetch' if summary.stopped else ''}.")
-    for reason, count in Counter(reason for *_, reason in summary.failures).most_common():
-        examples = [url for url, *_, r in summary.failures if r == reason][:3]
-        print(f"  {count} failed: {reason} (e.g. {', '.join(examples)})")
+    stopped = state.result(raise_on_failure=False) if state.is_failed() else None
+    summary = stopped if isinstance(stopped, FetchSummary) else _result(state, "fetch")
+    print("\n".join(fetch_lines(summary, str(settings.archive_for(args.warehouse)))))
     if summary.load is not None:
-        _print_load(summary.load, "the archive", args.warehouse)
+        print("\n".join(load_lines(summary.load, "the archive", args.warehouse)))
     if summary.stopped:
-        print(f"ooh fetch: stopped: {summary.stopped} What was archived before the stop is kept: "
-              f"'ooh ingest --source archive' loads it.", file=sys.stderr)
+        print(f"ooh fetch: {stop_line(summary)}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _server_api(settings) -> str:
+    """Schedules run only on a Prefect server (the temporary one has no scheduler): it must be named, and
+    answer. Prefect is configured here for the commands that talk to it."""
+    url = os.environ.get("PREFECT_API_URL")
+    if not url:
+        raise UserError("this needs a Prefect server: start one ('prefect server start', or one with "
+                        "PostgreSQL for production) and set PREFECT_API_URL, e.g. http://127.0.0.1:4200/api")
+    configure_prefect(settings)
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        failure = client.api_healthcheck()
+    if failure is not None:
+        reason = (str(failure).splitlines() or [type(failure).__name__])[0]
+        raise UserError(f"cannot reach the Prefect server at {url} ({reason}): start it, or set PREFECT_API_URL "
+                        "to one that runs")
+    return url
+
+
+def cmd_serve(args, settings) -> int:
+    if args.interval is not None and not 0 < args.interval < float("inf"):
+        raise UserError(f"--interval {args.interval:g}: give a number of seconds above 0")
+    if args.folder and not Path(args.folder).is_dir():
+        raise UserError(f"no directory at {args.folder}: give --folder a folder of saved pages")
+    url = _server_api(settings)
+    from prefect import serve
+
+    from flows.deployments import served
+
+    deployments = served(args.only, interval=args.interval, folder=args.folder)
+    print(f"Serving {', '.join(d.name for d in deployments)} from {url} (Ctrl-C stops; runs in progress are "
+          "cancelled, and the next 'ooh' run there recovers the warehouse)", flush=True)
+    if "@" not in settings.contact and any(d.name in FETCHING for d in deployments):
+        print("ooh serve: no OOH_CONTACT: the fetch deployments' runs will fail until it is set (BLS asks automated "
+              "clients for a contact address)", file=sys.stderr, flush=True)
+    try:
+        serve(*deployments, print_starting_message=False)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_deploy(args, settings) -> int:
+    url = _server_api(settings)
+    from prefect import deploy
+
+    from flows.deployments import deployed
+
+    ids = deploy(*deployed(args.pool, args.only), work_pool_name=args.pool, build=False, push=False,
+                 print_next_steps_message=False, ignore_warnings=True)
+    print(f"Deployed {len(ids)} deployments to {url} for the work pool {args.pool}: start a worker with "
+          f"'prefect worker start --pool {args.pool}' where this project and its OOH_* settings are.")
     return 0
 
 
@@ -535,7 +587,8 @@ def _print_table(columns: list[str], rows: list, out=None) -> None:
 
 
 COMMANDS = {"ingest": cmd_ingest, "fetch": cmd_fetch, "parse": cmd_parse, "query": cmd_query, "timeline": cmd_timeline,
-            "links": cmd_links, "export": cmd_export, "upgrade": cmd_upgrade, "rollback": cmd_rollback, "report": cmd_report}
+            "links": cmd_links, "export": cmd_export, "upgrade": cmd_upgrade, "rollback": cmd_rollback, "report": cmd_report,
+            "serve": cmd_serve, "deploy": cmd_deploy}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,21 +1,31 @@
 """The fetch flow: find a source's pages, fetch what is missing or stale into the archive in coarse
 batches (each batch a task, retried as a whole on an infrastructure fault), then parse and load from
-the archive. Import only after flows.settings.configure_prefect() (the CLI does so)."""
+the archive. Every parameter has a default, so a deployment can start it with none; a stop (a 403, the run's
+deadline) fails the run with its reason, keeping what was archived. Import only after
+flows.settings.configure_prefect() (the CLI does so)."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Annotated, Literal
 
 import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+from prefect.states import Failed
+from pydantic import Field
 
+from flows import report as words
 from flows.archive import read_index_rows
+from flows.artifacts import create_failure_artifact, create_fetch_artifacts
 from flows.crawl import BatchResult, Crawl, DiscoveryError, Target
 from flows.http import HardStop
-from flows.ingest import ingest
+from flows.ingest import ingest, prepare_warehouse
 from flows.politeness import Politeness, host_of
+from flows.runs import tag_run, today, warehouse_tag
 from flows.settings import Settings, load_settings
 from warehouse.archive_index import read_index_coverage, read_known, save_captures, save_run_end, save_run_start
 from warehouse.db import connect
@@ -23,7 +33,7 @@ from warehouse.errors import WarehouseError
 from warehouse.publish import publishing
 from warehouse.load import LoadSummary
 
-_SETTINGS = load_settings()
+EDITION = r"^\d{4}-\d{2}$"  # as printed: 2010-11
 
 
 @dataclass(slots=True)
@@ -82,7 +92,16 @@ def _retry_unless_refused(task, task_run, state) -> bool:
     return False
 
 
-@task(name="discover-pages", cache_policy=NO_CACHE)
+def fetch_run_name() -> str:
+    """fetch-live-<date>, fetch-wayback-2010-11-<date>."""
+    params = flow_run.parameters
+    what = "live" if params.get("kind", "live") == "live" else f"wayback-{params.get('edition') or 'no-edition'}"
+    return f"fetch-{what}-{today()}"
+
+
+# Discovery asks the network (the A-Z index, the CDX API): retried as a whole on an infrastructure fault.
+@task(name="discover-pages", task_run_name="discover-pages-{kind}", cache_policy=NO_CACHE, retries=2,
+      retry_delay_seconds=30, retry_condition_fn=_retry_unless_refused)
 def discover_pages(crawl: Crawl, kind: str, edition: str | None, handbook_url: str, wayback_url: str,
                    warehouse: str) -> list[Target]:
     con = connect(warehouse, read_only=True)
@@ -95,12 +114,12 @@ def discover_pages(crawl: Crawl, kind: str, edition: str | None, handbook_url: s
     return crawl.discover_wayback(wayback_url, edition, known)
 
 
-@task(name="fetch-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10,
-      retry_condition_fn=_retry_unless_refused)
+@task(name="fetch-batch", task_run_name="fetch-batch-{batch_no}-of-{batches}", cache_policy=NO_CACHE, retries=2,
+      retry_delay_seconds=10, retry_condition_fn=_retry_unless_refused)
 def fetch_batch(crawl: Crawl, targets: list[Target], known: dict, warehouse: str, run_id: str,
                 batch_no: int, batches: int) -> BatchResult:
     result = crawl.fetch_batch(targets, known)
-    with publishing(warehouse) as con:  # a stopped batch too: what it archived is indexed
+    with _publishing(warehouse) as con:  # a stopped batch too: what it archived is indexed
         save_captures(con, result.captures, result.failures, run_id)
     get_run_logger().info("fetch batch %d/%d: %d fetched, %d unchanged, %d failed%s",
                           batch_no, batches, result.fetched, result.unchanged, result.failed,
@@ -108,22 +127,62 @@ def fetch_batch(crawl: Crawl, targets: list[Target], known: dict, warehouse: str
     return result
 
 
-@flow(name="fetch")
-def fetch(kind: str, warehouse: str, contact: str, edition: str | None = None,
-          handbook_url: str = _SETTINGS.handbook_url, wayback_url: str = _SETTINGS.wayback_url,
-          delay: float | None = None, batch_size: int = _SETTINGS.batch_size, limit: int | None = None,
-          then_ingest: bool = True) -> FetchSummary:
-    """Fetch a source's pages into the archive ('live': the current handbook; 'wayback': an edition's
-    captures), then parse and load the archive."""
+def _publishing(warehouse: str):
+    """Each write of a fetch run: it waits OOH_LOCK_WAIT for another writer, and says so in the run's log."""
+    return publishing(warehouse, load_settings().lock_wait, report=get_run_logger().warning)
+
+
+@flow(name="fetch", flow_run_name=fetch_run_name)
+def fetch(
+    kind: Literal["live", "wayback"] = "live",
+    warehouse: str | None = None,
+    contact: str | None = None,
+    edition: Annotated[str | None, Field(pattern=EDITION)] = None,
+    handbook_url: Annotated[str | None, Field(pattern=r"^https?://")] = None,
+    wayback_url: Annotated[str | None, Field(pattern=r"^https?://")] = None,
+    delay: Annotated[float | None, Field(ge=0)] = None,
+    batch_size: Annotated[int | None, Field(ge=1)] = None,
+    limit: Annotated[int | None, Field(ge=1)] = None,
+    then_ingest: bool = True,
+) -> FetchSummary:
+    """Fetch a source's pages into the archive, then parse and load the archive.
+
+    Args:
+        kind: 'live': the current handbook, from its A-Z index; 'wayback': a past edition's captures.
+        warehouse: The DuckDB file (default: OOH_WAREHOUSE, else ooh.duckdb in OOH_DATA_DIR).
+        contact: E-mail address sent in the User-Agent, as BLS asks (default: OOH_CONTACT; required).
+        edition: For 'wayback': the edition to backfill, as printed, e.g. 2010-11.
+        handbook_url: The live handbook's site (default: OOH_HANDBOOK_URL, https://www.bls.gov).
+        wayback_url: The Wayback Machine (default: OOH_WAYBACK_URL, https://web.archive.org).
+        delay: Seconds between requests to one host (default: OOH_DELAY, 1.0).
+        batch_size: Pages per fetch task, at least 1 (default: OOH_BATCH_SIZE, 50).
+        limit: Fetch at most this many pages (default: all).
+        then_ingest: Parse and load the archive after fetching.
+    """
+    started = time.monotonic()
     logger = get_run_logger()
     settings = load_settings()
+    warehouse = str(warehouse or settings.warehouse)
+    contact = settings.contact if contact is None else contact
+    handbook_url, wayback_url = handbook_url or settings.handbook_url, wayback_url or settings.wayback_url
+    batch_size = batch_size or settings.batch_size
+    tag_run(kind, warehouse_tag(warehouse))
+    # Refused before any work, with the reason: the same checks `ooh fetch` makes.
+    if not contact or "@" not in contact:
+        return _refused("give a contact e-mail address (the contact parameter or OOH_CONTACT): BLS asks automated "
+                        "clients to identify themselves with one", started)
+    if kind == "wayback" and not edition:
+        return _refused("give the edition to backfill (the edition parameter), e.g. 2010-11", started)
+    prepared = prepare_warehouse(warehouse, settings.lock_wait)
+    if isinstance(prepared, WarehouseError):
+        return _refused(str(prepared), started, prepared)
     source = "live" if kind == "live" else f"wayback:{edition}"
     run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     summary = FetchSummary(run_id, source)
     politeness = politeness_for(settings, contact, [host_of(handbook_url), host_of(wayback_url)], delay)
     archive_dir = settings.archive_for(warehouse)
     crawl = Crawl(politeness, archive_dir, run_id, run_deadline=settings.run_deadline)
-    with publishing(warehouse) as con:
+    with _publishing(warehouse) as con:
         summary.reindexed = save_unindexed(con, archive_dir, politeness.max_bytes)
         save_run_start(con, run_id, source)
     if summary.reindexed:
@@ -132,7 +191,7 @@ def fetch(kind: str, warehouse: str, contact: str, edition: str | None = None,
         targets = discover_pages(crawl, kind, edition, handbook_url, wayback_url, warehouse)
         if limit:
             targets = targets[:limit]
-        with publishing(warehouse) as con:
+        with _publishing(warehouse) as con:
             save_captures(con, crawl.take_pending(), [], run_id)
             known = read_known(con, [t.fetch_url for t in targets])
         todo, summary.skipped = crawl.still_wanted(targets, known)
@@ -154,7 +213,7 @@ def fetch(kind: str, warehouse: str, contact: str, edition: str | None = None,
         crawl.close()
         if summary.stopped:
             logger.error("stopped: %s", summary.stopped)
-        with publishing(warehouse) as con:
+        with _publishing(warehouse) as con:
             # whatever stopped the run (an error, Ctrl-C), what it archived is indexed
             summary.reindexed += save_unindexed(con, archive_dir, politeness.max_bytes)
             save_run_end(con, run_id, {"targets": summary.targets, "fetched": summary.fetched,
@@ -162,7 +221,15 @@ def fetch(kind: str, warehouse: str, contact: str, edition: str | None = None,
                                        "failed": len(summary.failures)}, summary.stopped)
     logger.info("%s: %d fetched, %d unchanged, %d archived already, %d failed",
                 source, summary.fetched, summary.unchanged, summary.skipped, len(summary.failures))
-    if then_ingest and not summary.stopped:
+    create_fetch_artifacts(summary, str(archive_dir), time.monotonic() - started)
+    if summary.stopped:
+        # Failed, so that a schedule's run history shows it; the summary rides along for `ooh fetch`.
+        return Failed(message=words.stop_line(summary), data=summary)
+    if then_ingest:
         summary.load = ingest("archive", warehouse)
     return summary
 
+
+def _refused(reason: str, started: float, exc: Exception | None = None):
+    create_failure_artifact(words.FETCH_SUMMARY, "Fetch", reason, time.monotonic() - started)
+    return Failed(message=reason, data=exc or ValueError(reason))

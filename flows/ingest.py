@@ -1,56 +1,50 @@
 """The ingest flow: list a source's pages, parse them in coarse batches, load the warehouse once.
 
-Sources never touch the network: a folder, a WARC file, or the archive that `ooh fetch` fills.
+Sources never touch the network: a folder, a WARC file, or the archive that `ooh fetch` fills. Every
+parameter has a default, so a deployment can start it with none; the settings (flows/settings.py) are
+read when a run starts.
 
 Import this module only after flows.settings.configure_prefect() (the CLI does so).
 """
 from __future__ import annotations
 
-import os
+import time
 from pathlib import Path
+from typing import Annotated
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Failed
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from pydantic import Field
 
+from flows import report as words
+from flows.artifacts import create_failure_artifact, create_ingest_artifacts
 from flows.batch import stage_inputs
 from flows.parse_pool import stage_in_workers
-from flows.settings import SettingError, load_settings
-from flows.sources import PageRef, list_pages
+from flows.runs import SettingsTaskRunner, retry_on_infrastructure, source_kind, source_label, tag_run, today, warehouse_tag
+from flows.settings import DEFAULT_SOURCE, load_settings
+from flows.sources import PageRef, SourceError, list_pages
 from parsers import PARSER_VERSION
 from warehouse.errors import WarehouseError
 from warehouse.identity import save_identity
 from warehouse.load import LoadSummary, save_staged
-from warehouse.publish import publishing, writer_basis
+from warehouse.load_report import read_load_report
+from warehouse.publish import Prepared, last_published, prepare, publishing, writer_basis
 from warehouse.quality import save_quality_checks
-from warehouse.staging import remove_batches
 from warehouse.staging import prune as prune_staging
+from warehouse.staging import remove_batches
 from warehouse.versions import Basis
 
-_SETTINGS = load_settings()
+
+def ingest_run_name() -> str:
+    """ingest-<source>-<date>, e.g. ingest-fixtures-2026-12-01."""
+    return f"ingest-{source_label(str(flow_run.parameters.get('source') or DEFAULT_SOURCE))}-{today()}"
 
 
-def task_runner() -> TaskRunner:
-    """The parse tasks' runner, OOH_TASK_RUNNER: threads handing the parsing to worker processes (the
-    default, flows/parse_pool.py), Prefect's process pool, or Dask through prefect-dask (OOH_DASK_ADDRESS,
-    a running cluster's scheduler; else a local cluster)."""
-    settings = load_settings()
-    if settings.task_runner == "process":
-        return ProcessPoolTaskRunner(max_workers=settings.workers)
-    if settings.task_runner == "dask":
-        try:
-            from prefect_dask import DaskTaskRunner
-        except ImportError:
-            raise SettingError("OOH_TASK_RUNNER=dask needs prefect-dask, which is not installed: "
-                               "pip install prefect-dask (into this environment), or unset OOH_TASK_RUNNER") from None
-        return DaskTaskRunner(address=os.environ.get("OOH_DASK_ADDRESS") or None)
-    return ThreadPoolTaskRunner(max_workers=settings.workers)
-
-
-@task(name="parse", cache_policy=NO_CACHE)
-def parse_batches(batches: list[tuple[int, list[PageRef]]], staging_dir: str, total: int) -> list[tuple[int, str]]:
+@task(name="parse", task_run_name="parse-{share}-of-{shares}", cache_policy=NO_CACHE)
+def parse_batches(batches: list[tuple[int, list[PageRef]]], staging_dir: str, total: int, share: int,
+                  shares: int) -> list[tuple[int, str]]:
     """Parse a share of the source's batches and stage each as Parquet files: the load gets paths, not
     parsed pages. One task per worker, not per batch: each task costs the orchestrator API calls and
     events, and the server shares the machine's cores with the parsing."""
@@ -67,7 +61,19 @@ def parse_batches(batches: list[tuple[int, list[PageRef]]], staging_dir: str, to
     return staged
 
 
-@task(name="load-warehouse", cache_policy=NO_CACHE)
+@task(name="prepare-warehouse", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10,
+      retry_condition_fn=retry_on_infrastructure)
+def prepare_warehouse(warehouse: str, wait: float) -> Prepared | WarehouseError:
+    """Before any work: a warehouse this run cannot write fails it now (warehouse.publish.prepare), an
+    older one is brought up to this schema, and what a killed writer left is cleaned up."""
+    try:
+        return prepare(warehouse, report=get_run_logger().warning, wait=wait)
+    except WarehouseError as exc:
+        return exc
+
+
+@task(name="load-warehouse", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=30,
+      retry_condition_fn=retry_on_infrastructure)
 def load_warehouse(batches: list[str], warehouse: str, source: str, based_on: Basis) -> LoadSummary | WarehouseError:
     """One new version of the warehouse: the pages, the occupations' links across editions and the quality
     checks' findings are published together, or (on any error) not at all. It is built on the version
@@ -75,7 +81,8 @@ def load_warehouse(batches: list[str], warehouse: str, source: str, based_on: Ba
     from, or a newer one another writer built on it (said in the log); after a rollback it is not built."""
     logger = get_run_logger()
     try:
-        with publishing(warehouse, based_on=based_on, what="ingest", report=logger.warning) as con:
+        with publishing(warehouse, load_settings().lock_wait, based_on=based_on, what="ingest",
+                        report=logger.warning) as con:
             # DuckDB keeps a transaction's new rows in memory up to its limit, then spills them to disk: a
             # limit keeps a load of many pages from costing memory in proportion to them
             con.execute("SET memory_limit = ?", [load_settings().load_memory])
@@ -89,28 +96,51 @@ def load_warehouse(batches: list[str], warehouse: str, source: str, based_on: Ba
     return summary
 
 
-@flow(name="ingest", task_runner=task_runner(), log_prints=True)
-def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size,
-           follow_outside_links: bool = False, based_on: tuple[str | None, str | None] | None = None) -> LoadSummary:
-    """Parse every page of a source ('archive', 'warc:FILE' or a folder) and publish them as the warehouse's
-    next version. A folder's links that lead out of it are read only with follow_outside_links. `based_on`:
-    the versions published (current, previous) when the ingest started (warehouse.versions.Basis); by
-    default the version this process last published there (an ingest that ends a fetch), else the one
-    published now."""
+@flow(name="ingest", flow_run_name=ingest_run_name, task_runner=SettingsTaskRunner(), log_prints=True)
+def ingest(
+    source: str = str(DEFAULT_SOURCE),
+    warehouse: str | None = None,
+    batch_size: Annotated[int | None, Field(ge=1)] = None,
+    follow_outside_links: bool = False,
+    based_on: tuple[str | None, str | None] | None = None,
+) -> LoadSummary:
+    """Parse every page of a source and publish them as the warehouse's next version.
+
+    Args:
+        source: A folder of saved pages (default: the bundled fixture pages), 'archive' (what a fetch
+            archived) or 'warc:FILE'.
+        warehouse: The DuckDB file (default: OOH_WAREHOUSE, else ooh.duckdb in OOH_DATA_DIR).
+        batch_size: Pages per staged parse batch, at least 1 (default: OOH_BATCH_SIZE, 50).
+        follow_outside_links: Read files that links in the source folder lead to outside it.
+        based_on: The versions published (current, previous) when the ingest was started
+            (warehouse.versions.Basis); by default the version this process last published there (an
+            ingest that ends a fetch), else the one published when the run starts.
+    """
+    started = time.monotonic()
     logger = get_run_logger()
-    basis = Basis(*based_on) if based_on else writer_basis(warehouse)
-    refs = list_pages(source, warehouse, load_settings().archive_for(warehouse), follow_outside_links)
+    settings = load_settings()
+    warehouse = str(warehouse or settings.warehouse)
+    batch_size = batch_size or settings.batch_size
+    tag_run(source_kind(source), warehouse_tag(warehouse))
+    prepared = prepare_warehouse(warehouse, settings.lock_wait)
+    if isinstance(prepared, WarehouseError):
+        return _failed(prepared, started)
+    try:
+        basis = Basis(*based_on) if based_on else writer_basis(warehouse, logger.warning, settings.lock_wait)
+        refs = list_pages(source, warehouse, settings.archive_for(warehouse), follow_outside_links)
+    except (SourceError, WarehouseError) as exc:
+        return _failed(exc, started)
     batches = [refs[i : i + batch_size] for i in range(0, len(refs), batch_size)]
     logger.info("%d files in %s, in %d batches of up to %d", len(refs), source, len(batches), batch_size)
-    staging_dir = str(load_settings().staging_dir)
+    staging_dir = str(settings.staging_dir)
     prune_staging(staging_dir, PARSER_VERSION)
-    numbered = list(enumerate(batches, 1))
-    workers = load_settings().workers
-    futures = [parse_batches.submit(numbered[k::workers], staging_dir, len(batches)) for k in range(min(workers, len(batches)))]
+    numbered, shares = list(enumerate(batches, 1)), min(settings.workers, len(batches))
+    futures = [parse_batches.submit(numbered[k::shares], staging_dir, len(batches), k + 1, shares)
+               for k in range(shares)]
     staged = [path for _, path in sorted(item for future in futures for item in future.result())]
     summary = load_warehouse(staged, str(Path(warehouse).resolve()), str(source), basis)
     if isinstance(summary, WarehouseError):
-        return Failed(message=str(summary), data=summary)  # the run fails with the reason, and no traceback
+        return _failed(summary, started)
     logger.info(
         "load %d: %d new, %d replaced, %d unchanged, %d duplicates, %d rejected; %d sections, %d figures written",
         summary.load_id, summary.pages_new, summary.pages_replaced, summary.pages_unchanged,
@@ -118,4 +148,17 @@ def ingest(source: str, warehouse: str, batch_size: int = _SETTINGS.batch_size,
     )
     logger.info("data quality: %d findings (%s)", sum(summary.quality.values()),
                 ", ".join(f"{name} {count}" for name, count in summary.quality.items()))
+    written = last_published(warehouse)
+    try:
+        report = read_load_report(warehouse, summary.load_id, written.current if written else None)
+    except WarehouseError as exc:  # the load is published: its report lacks only what changed
+        logger.warning("cannot read what load %d changed: %s", summary.load_id, exc)
+        report = None
+    create_ingest_artifacts(summary, report, str(source), warehouse, time.monotonic() - started)
     return summary
+
+
+def _failed(exc: Exception, started: float):
+    """The run fails with the reason, and no traceback; its summary artifact says why."""
+    create_failure_artifact(words.INGEST_SUMMARY, "Ingest", str(exc), time.monotonic() - started)
+    return Failed(message=str(exc), data=exc)

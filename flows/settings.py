@@ -1,38 +1,70 @@
-"""Every setting in one place, with its default and the environment variable that overrides it."""
+"""Every setting in one place: its default, what it means, its limits, and the environment variable
+(OOH_ and the field's name in capitals) that overrides it. Read when `load_settings()` is called, so a
+flow started by a deployment sees the environment of the process that runs it, not the one that
+imported this module."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SOURCE = PROJECT_ROOT / "fixtures" / "pages"
+ENV_PREFIX = "OOH_"
 
 
-class SettingError(ValueError):
-    """A setting (an OOH_ variable) that cannot be used as it is, with what to do."""
+class SettingsError(ValueError):
+    """An OOH_ variable with a value the pipeline cannot use; the message is one line naming it."""
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    data_dir: Path  # OOH_DATA_DIR: the warehouse file, the archive and Prefect's own state live here
-    warehouse: Path  # OOH_WAREHOUSE
-    batch_size: int  # OOH_BATCH_SIZE: pages per parse (or fetch) task (tasks cost tens of ms each: keep them coarse)
-    workers: int  # OOH_WORKERS: batches parsed at once (worker processes; the default is one per CPU)
-    load_memory: str  # OOH_LOAD_MEMORY: memory the load's DuckDB may use before it spills to disk (DuckDB's memory_limit)
-    task_runner: str  # OOH_TASK_RUNNER: thread (parse tasks in threads, parsing in worker processes), process, dask
-    prefect_startup_timeout: int  # OOH_PREFECT_STARTUP_TIMEOUT: seconds for Prefect's temporary server to start
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, validate_default=True)
+
+    data_dir: Path = Field(PROJECT_ROOT / "data",
+                           description="where the warehouse file, the fetch archive and Prefect's own state live")
+    warehouse: Path | None = Field(None, description="the DuckDB file (default: ooh.duckdb in OOH_DATA_DIR)")
+    batch_size: int = Field(50, ge=1, description="pages per staged parse batch (the unit a parse worker takes, a "
+                                                  "rerun reuses and the log reports) and per fetch task")
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1,
+                         description="batches parsed at once: parse worker processes, and the flow's parse tasks "
+                                     "(one per worker); default: one per CPU")
+    task_runner: Literal["thread", "process", "dask"] = Field(
+        "thread", description="thread: parse tasks in threads, each handing its batches to the worker processes; "
+                              "process: Prefect's ProcessPoolTaskRunner; dask: prefect-dask's DaskTaskRunner "
+                              "(OOH_DASK_ADDRESS names a running cluster's scheduler, else a local cluster starts)")
+    load_memory: str = Field("256MB", pattern=r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+                             description="memory the load's DuckDB may use before it spills to disk (its memory_limit)")
+    # A first start on a new machine takes about 33 s, more than Prefect's default of 20 s.
+    prefect_startup_timeout: int = Field(90, ge=1, description="seconds for Prefect's temporary server to start")
+    lock_wait: float = Field(600, ge=0, description="seconds a writer waits for another writer's lock on the "
+                                                    "warehouse before giving up (0: never wait)")
     # Fetching
-    contact: str  # OOH_CONTACT: e-mail address for the User-Agent (BLS asks automated clients for one)
-    handbook_url: str  # OOH_HANDBOOK_URL: the live handbook's site
-    wayback_url: str  # OOH_WAYBACK_URL: the Wayback Machine
-    delay: float  # OOH_DELAY: seconds between two requests to one host
-    cdx_delay: float  # OOH_CDX_DELAY: seconds between two Wayback CDX API requests
-    timeout: float  # OOH_TIMEOUT: seconds to connect and for each read
-    response_deadline: float  # OOH_RESPONSE_DEADLINE: seconds for a whole response, connect to last byte
-    run_deadline: float  # OOH_RUN_DEADLINE: seconds a fetch run may take; then it stops, keeping what it archived
-    retries: int  # OOH_RETRIES: further attempts of a URL after a retryable answer
-    max_bytes: int  # OOH_MAX_BYTES: larger responses (as sent, or decoded), WARC records and files are refused
-    freshness_days: float  # OOH_FRESHNESS_DAYS: a live page archived more recently is not fetched again
+    contact: str = Field("", description="e-mail address sent in the User-Agent (BLS asks automated clients for one)")
+    handbook_url: str = Field("https://www.bls.gov", pattern=r"^https?://",
+                              description="the live handbook's site")
+    wayback_url: str = Field("https://web.archive.org", pattern=r"^https?://", description="the Wayback Machine")
+    delay: float = Field(1.0, ge=0, description="seconds between two requests to one host")
+    cdx_delay: float = Field(2.0, ge=0, description="seconds between two Wayback CDX API requests")
+    timeout: float = Field(30, gt=0, description="seconds to connect, and for each read")
+    # A server trickling a byte within every read timeout would otherwise hold a run for ever.
+    response_deadline: float = Field(120, gt=0, description="seconds for a whole response, connect to last byte")
+    # Generous: a live run takes about ten minutes, a Wayback backfill under an hour.
+    run_deadline: float = Field(6 * 3600, gt=0, description="seconds a fetch run may take; then it stops, "
+                                                            "keeping what it archived")
+    retries: int = Field(4, ge=0, description="further attempts of a URL after a retryable answer")
+    max_bytes: int = Field(5_000_000, ge=1, description="larger responses (as sent, or decoded), WARC records and "
+                                                        "files are refused")
+    freshness_days: float = Field(7, ge=0, description="a live page archived more recently is not fetched again")
+
+    @model_validator(mode="after")
+    def _paths(self) -> Settings:
+        # frozen: set through object.__setattr__, once, while the object is being made
+        object.__setattr__(self, "data_dir", self.data_dir.expanduser().resolve())
+        object.__setattr__(self, "warehouse", (self.warehouse or self.data_dir / "ooh.duckdb").expanduser())
+        return self
 
     @property
     def prefect_home(self) -> Path:
@@ -50,34 +82,35 @@ class Settings:
         return self.data_dir / "archive" if warehouse == self.warehouse.resolve() else warehouse.parent / "archive"
 
 
-DEFAULT_SOURCE = PROJECT_ROOT / "fixtures" / "pages"
-
-
 def load_settings() -> Settings:
-    data_dir = Path(os.environ.get("OOH_DATA_DIR", PROJECT_ROOT / "data")).resolve()
-    return Settings(
-        data_dir=data_dir,
-        warehouse=Path(os.environ.get("OOH_WAREHOUSE", data_dir / "ooh.duckdb")),
-        batch_size=int(os.environ.get("OOH_BATCH_SIZE", "50")),
-        workers=int(os.environ.get("OOH_WORKERS", str(os.cpu_count() or 1))),
-        task_runner=os.environ.get("OOH_TASK_RUNNER", "thread"),
-        load_memory=os.environ.get("OOH_LOAD_MEMORY", "256MB"),
-        # A first start on a new machine takes about 33 s, more than Prefect's default of 20 s.
-        prefect_startup_timeout=int(os.environ.get("OOH_PREFECT_STARTUP_TIMEOUT", "90")),
-        contact=os.environ.get("OOH_CONTACT", ""),
-        handbook_url=os.environ.get("OOH_HANDBOOK_URL", "https://www.bls.gov"),
-        wayback_url=os.environ.get("OOH_WAYBACK_URL", "https://web.archive.org"),
-        delay=float(os.environ.get("OOH_DELAY", "1.0")),
-        cdx_delay=float(os.environ.get("OOH_CDX_DELAY", "2.0")),
-        timeout=float(os.environ.get("OOH_TIMEOUT", "30")),
-        # A server trickling a byte within every read timeout would otherwise hold a run for ever.
-        response_deadline=float(os.environ.get("OOH_RESPONSE_DEADLINE", "120")),
-        # Generous: a live run takes about ten minutes, a Wayback backfill under an hour.
-        run_deadline=float(os.environ.get("OOH_RUN_DEADLINE", str(6 * 3600))),
-        retries=int(os.environ.get("OOH_RETRIES", "4")),
-        max_bytes=int(os.environ.get("OOH_MAX_BYTES", str(5_000_000))),
-        freshness_days=float(os.environ.get("OOH_FRESHNESS_DAYS", "7")),
-    )
+    """The settings as the environment says now; SettingsError (one line) for a value out of its limits."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(_one_line(exc)) from None
+
+
+def _one_line(exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else ""
+        variable = ENV_PREFIX + name.upper()
+        field = Settings.model_fields.get(name)
+        meaning = f" ({field.description})" if field and field.description else ""
+        problems.append(f"{variable}={os.environ.get(variable, '')!r}: {error['msg'].lower()}{meaning}")
+    return "; ".join(problems)
+
+
+def setting_docs() -> list[tuple[str, str, str]]:
+    """(variable, default, meaning) of every setting: what the README's tables of settings list."""
+    return [(ENV_PREFIX + name.upper(), _default_text(field), field.description or "")
+            for name, field in Settings.model_fields.items()]
+
+
+def _default_text(field) -> str:
+    if field.default_factory is not None:  # depends on the machine: the description says how
+        return "(this machine's)"
+    return "" if field.default is None else str(field.default)
 
 
 def configure_prefect(settings: Settings) -> None:

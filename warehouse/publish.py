@@ -34,7 +34,7 @@ from warehouse.errors import WarehouseError
 from warehouse.versions import Basis, Version, basis_of, check_basis, read_version, version_record
 from warehouse.writer_lock import Holder, cannot_write, utc, writer_lock
 
-LOCK_WAIT_SECONDS = 600
+LOCK_WAIT_SECONDS = 600  # callers pass OOH_LOCK_WAIT (flows/settings.py); this is for library use
 # Room a write needs beyond the copy of the warehouse: the load's own growth (the whole corpus into an
 # empty warehouse: 35 MB) and DuckDB's write-ahead log, with some to spare.
 MARGIN_BYTES = 64 * 2**20
@@ -151,21 +151,31 @@ def _remove_unfinished(path: Path, killed: str) -> str | None:
             "warehouse is the version it was before that load.")
 
 
+def _waiting(report: Report, wait: float) -> Callable[[Holder | None], None]:
+    return lambda holder: report(f"waiting for the writer lock held by {holder or 'another writer'} "
+                                 f"(up to {wait:g} s)")
+
+
 def publish_recovery(path: str | Path, report: Report | None = None, wait: float = LOCK_WAIT_SECONDS) -> Basis:
     """Start of a writer: clean up after a killed one (reporting it) and return what is published now."""
     path = Path(path).resolve()
     check_writable(path)
-    with writer_lock(path, wait) as stale:
+    with writer_lock(path, wait, waiting=_waiting(report or _log.warning, wait)) as stale:
         for note in _recover(path, stale):
             (report or _log.warning)(note)
         return basis_of(read_version(path), read_version(_sibling(path, ".prev")))
 
 
-def writer_basis(path: str | Path) -> Basis:
+def writer_basis(path: str | Path, report: Report | None = None, wait: float = LOCK_WAIT_SECONDS) -> Basis:
     """What a write that starts now is based on: this process's last publication there, else what is
     published now."""
     path = Path(path).resolve()
-    return _LAST_PUBLISHED.get(path) or publish_recovery(path)
+    return _LAST_PUBLISHED.get(path) or publish_recovery(path, report, wait)
+
+
+def last_published(path: str | Path) -> Basis | None:
+    """The version this process last published to `path` (its id first), if it did."""
+    return _LAST_PUBLISHED.get(Path(path).resolve())
 
 
 # --- publishing --------------------------------------------------------------------------------------------
@@ -181,7 +191,7 @@ def publishing(path: str | Path, wait: float = LOCK_WAIT_SECONDS, *, based_on: B
     A rollback since then stops the write with VersionChanged before anything is copied."""
     path = Path(path).resolve()
     report = report or _log.warning
-    with writer_lock(path, wait) as stale:
+    with writer_lock(path, wait, waiting=_waiting(report, wait)) as stale:
         for note in _recover(path, stale):
             report(note)
         current, previous = read_version(path), read_version(_sibling(path, ".prev"))
@@ -309,13 +319,13 @@ class Prepared:
     basis: Basis  # what is published now: the writer's work is based on it
 
 
-def prepare(path: str | Path, report: Report | None = None) -> Prepared:
+def prepare(path: str | Path, report: Report | None = None, wait: float = LOCK_WAIT_SECONDS) -> Prepared:
     """Fail early, with the reason, on a warehouse this pipeline cannot write (a folder it cannot write
     in, too little free space, another process holding it open for writing, another DuckDB version wrote
     it, a newer schema); clean up after a killed writer; bring an older warehouse up to this schema and
     these views as a version of its own, so that readers see what this code documents."""
     path = Path(path).resolve()
-    basis = publish_recovery(path, report)  # first: what a killed writer left may be what fills the disk
+    basis = publish_recovery(path, report, wait)  # first: what a killed writer left may be what fills the disk
     check_free_space(path)
     if path.exists():
         con = connect(path, read_only=True)
@@ -326,6 +336,6 @@ def prepare(path: str | Path, report: Report | None = None) -> Prepared:
             con.close()
     from warehouse.identity import save_identity  # only an upgrade needs it (and its imports)
 
-    with publishing(path, based_on=basis, what="upgrade" if path.exists() else "setup", report=report) as con:
+    with publishing(path, wait, based_on=basis, what="upgrade" if path.exists() else "setup", report=report) as con:
         save_identity(con)  # derived from the occupations and the reference data, which may have changed
     return Prepared(True, _LAST_PUBLISHED[path])

@@ -60,16 +60,18 @@ def _busy(path: Path, wait: float, holder: Holder | None) -> str:
 
 
 @contextmanager
-def writer_lock(path: Path, wait: float, busy: Callable[[Holder | None], str] | None = None) -> Iterator[Holder | None]:
+def writer_lock(path: Path, wait: float, busy: Callable[[Holder | None], str] | None = None,
+                waiting: Callable[[Holder | None], None] | None = None) -> Iterator[Holder | None]:
     """Hold the writer lock of the warehouse `path`; yields the holder a killed writer left in the lock file
-    (None normally). Waits up to `wait` seconds for another holder, then raises with `busy`'s message."""
+    (None normally). Waits up to `wait` seconds for another holder (telling `waiting` who it is, once),
+    then raises with `busy`'s message."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = path.with_name(path.name + ".lock").open("a+")
     except OSError as exc:
         raise WarehouseError(cannot_write(path, exc)) from exc
     with handle:
-        _acquire(handle, wait, busy or (lambda holder: _busy(path, wait, holder)))
+        _acquire(handle, wait, busy or (lambda holder: _busy(path, wait, holder)), waiting)
         try:
             handle.seek(0)
             stale = _read_holder(handle.read())
@@ -80,16 +82,20 @@ def writer_lock(path: Path, wait: float, busy: Callable[[Holder | None], str] | 
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _acquire(handle, wait: float, busy: Callable[[Holder | None], str]) -> None:
+def _acquire(handle, wait: float, busy: Callable[[Holder | None], str],
+             waiting: Callable[[Holder | None], None] | None) -> None:
     deadline = time.monotonic() + wait
     while True:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
+            handle.seek(0)
             if time.monotonic() >= deadline:
-                handle.seek(0)
                 raise WarehouseError(busy(_read_holder(handle.read()))) from None
+            if waiting:  # said once, so that a run that seems stuck says why
+                waiting(_read_holder(handle.read()))
+                waiting = None
             time.sleep(0.05)
 
 

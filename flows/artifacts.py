@@ -1,0 +1,39 @@
+"""create_*: a run's Prefect artifacts (the summary, the rejected files, the quality findings, the version
+written), in the words of flows/report.py. They stay with the flow run on the Prefect server, so a run
+started by a schedule reports as fully as `ooh` does in a terminal."""
+from __future__ import annotations
+
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from flows import report as words
+from warehouse.load import LoadSummary
+from warehouse.load_report import LoadReport
+
+
+def create_ingest_artifacts(summary: LoadSummary, report: LoadReport | None, source: str, warehouse: str,
+                            seconds: float) -> None:
+    lines = words.load_lines(summary, source, warehouse)
+    create_markdown_artifact(words.ingest_markdown(lines, report, seconds), key=words.INGEST_SUMMARY,
+                             description=f"What load {summary.load_id} did")
+    create_table_artifact(words.rejected_rows(summary), key=words.INGEST_REJECTED,
+                          description=f"Files load {summary.load_id} did not load, with the reasons")
+    create_table_artifact(words.quality_rows(summary, report), key=words.INGEST_QUALITY,
+                          description=f"Data quality checks after load {summary.load_id}: findings per check")
+    create_markdown_artifact(words.version_line(report), key=words.WAREHOUSE_VERSION,
+                             description="The warehouse version this run published")
+
+
+def create_fetch_artifacts(summary, archive: str, seconds: float) -> None:
+    lines = words.fetch_lines(summary, archive)
+    if summary.stopped:
+        lines.append(words.stop_line(summary))
+    create_markdown_artifact(words.fetch_markdown(lines, seconds), key=words.FETCH_SUMMARY,
+                             description=f"What fetch run {summary.run_id} did")
+    create_table_artifact(words.failure_rows(summary), key=words.FETCH_FAILURES,
+                          description=f"Pages fetch run {summary.run_id} could not fetch, with the reasons")
+
+
+def create_failure_artifact(key: str, what: str, reason: str, seconds: float) -> None:
+    """A run that ends without a summary still says why, where its summary would have been."""
+    create_markdown_artifact(f"# {what} failed\n\n{reason}\n\nDuration: {seconds:.1f} s.", key=key,
+                             description=f"Why this {what.lower()} failed")

@@ -1,0 +1,92 @@
+"""What every flow run of this project shares: its name and tags (what it reads and where it writes), a
+task runner chosen by OOH_TASK_RUNNER and sized by OOH_WORKERS when the run starts, and the retry rule for
+infrastructure faults."""
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+
+from flows.settings import DEFAULT_SOURCE, Settings, SettingsError, load_settings
+
+PROJECT_TAG = "ooh"
+
+
+class SettingsTaskRunner(ThreadPoolTaskRunner):
+    """Prefect copies a flow's task runner for each run: chosen then, from OOH_TASK_RUNNER and OOH_WORKERS in
+    the run's own environment (a deployment's job variables), not the one that imported the flow."""
+
+    def duplicate(self) -> TaskRunner:
+        return task_runner(load_settings())
+
+
+def task_runner(settings: Settings) -> TaskRunner:
+    """The parse tasks' runner: threads handing the parsing to worker processes (the default,
+    flows/parse_pool.py), Prefect's process pool, or Dask through prefect-dask (OOH_DASK_ADDRESS, a running
+    cluster's scheduler; else a local cluster)."""
+    if settings.task_runner == "process":
+        return ProcessPoolTaskRunner(max_workers=settings.workers)
+    if settings.task_runner == "dask":
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError:
+            raise SettingsError("OOH_TASK_RUNNER=dask needs prefect-dask, which is not installed: pip install "
+                                "prefect-dask (into this environment), or unset OOH_TASK_RUNNER") from None
+        return DaskTaskRunner(address=os.environ.get("OOH_DASK_ADDRESS") or None)
+    return ThreadPoolTaskRunner(max_workers=settings.workers)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "none"
+
+
+def source_kind(source: str) -> str:
+    """'fixtures', 'archive', 'warc' or 'folder': a run's tag."""
+    if source == "archive":
+        return "archive"
+    if source.startswith("warc:"):
+        return "warc"
+    return "fixtures" if Path(source).resolve() == DEFAULT_SOURCE else "folder"
+
+
+def source_label(source: str) -> str:
+    """A source in a run name: the kind, or the folder's or WARC file's name."""
+    kind = source_kind(source)
+    if kind == "warc":
+        return "warc-" + slug(Path(source.removeprefix("warc:")).name.split(".")[0])
+    return slug(Path(source).resolve().name) if kind == "folder" else kind
+
+
+def warehouse_tag(warehouse: str | None) -> str:
+    return "warehouse:" + Path(warehouse or load_settings().warehouse).name
+
+
+def today() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d")
+
+
+def tag_run(*tags: str) -> None:
+    """Add tags to the flow run in progress (those a deployment gave it stay): they depend on its
+    parameters, which Prefect knows only once the run exists."""
+    from prefect.client.orchestration import get_client
+    from prefect.runtime import flow_run
+
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(flow_run.id)
+        client.update_flow_run(run.id, tags=sorted(set(run.tags) | {PROJECT_TAG, *tags}))
+
+
+def retry_on_infrastructure(task, task_run, state) -> bool:
+    """Retry a warehouse step after an I/O fault (a file system or a disk hiccup), never after a reason
+    for the user (a WarehouseError is returned, not raised) or a bug: those fail the same way again."""
+    try:
+        state.result()
+    except (OSError, duckdb.IOException):
+        return True
+    except Exception:
+        return False
+    return False
