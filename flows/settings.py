@@ -15,6 +15,8 @@ class Settings:
     batch_size: int  # OOH_BATCH_SIZE: pages per parse (or fetch) task (tasks cost tens of ms each: keep them coarse)
     workers: int  # OOH_WORKERS: parse tasks running at once
     prefect_startup_timeout: int  # OOH_PREFECT_STARTUP_TIMEOUT: seconds for Prefect's temporary server to start
+    prefect_server: str  # OOH_PREFECT_SERVER: "local" (the data folder's own background server) or "temporary"
+    server_port: int  # OOH_SERVER_PORT: the own server's port on 127.0.0.1; 0: a free one, chosen at its start
     # Fetching
     contact: str  # OOH_CONTACT: e-mail address for the User-Agent (BLS asks automated clients for one)
     handbook_url: str  # OOH_HANDBOOK_URL: the live handbook's site
@@ -51,6 +53,10 @@ def load_settings() -> Settings:
         workers=int(os.environ.get("OOH_WORKERS", "2")),
         # A first start on a new machine takes about 33 s, more than Prefect's default of 20 s.
         prefect_startup_timeout=int(os.environ.get("OOH_PREFECT_STARTUP_TIMEOUT", "90")),
+        prefect_server=os.environ.get("OOH_PREFECT_SERVER", "local"),
+        # A fixed default (Prefect's is 4200) would collide with a user's own Prefect server and with the
+        # server of a second data folder; `ooh server status` tells the port chosen.
+        server_port=int(os.environ.get("OOH_SERVER_PORT", "0")),
         contact=os.environ.get("OOH_CONTACT", ""),
         handbook_url=os.environ.get("OOH_HANDBOOK_URL", "https://www.bls.gov"),
         wayback_url=os.environ.get("OOH_WAYBACK_URL", "https://web.archive.org"),
