@@ -39,16 +39,30 @@ def own(tmp_path):
 
 
 def test_start_status_stop_round_trip(own):
+    """Including a command killed while its server starts: the server is recorded as soon as it is launched,
+    so the next command waits for that one to answer (or replaces it), and none is left running unseen."""
     data = Path(own["OOH_DATA_DIR"])
     before = run(["server", "status"], own)
     assert before.returncode == 1 and "No Prefect server of" in before.stdout
 
+    starting = subprocess.Popen([OOH, "server", "start"], env=own, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not (data / "prefect-server.json").exists():
+        assert starting.poll() is None and time.monotonic() < deadline, "no server was recorded"
+        time.sleep(0.01)
+    starting.kill()
+    starting.wait()
+    server = state(data)
+    assert not answers(server["url"])  # killed before its server answered
+    starting_status = run(["server", "status"], own)
+    assert starting_status.returncode == 1 and "does not answer at" in starting_status.stdout
+
     started = run(["server", "start"], own)
     assert started.returncode == 0, started.stderr
-    server = state(data)
-    assert started.stdout.startswith("Started Prefect's server") and server["url"] in started.stdout
+    assert started.stdout.startswith("Already running") and state(data) == server and server["url"] in started.stdout
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/api", server["url"]) and answers(server["url"])
-    assert alive(server["pid"])
+    assert _servers_of(data) == [server["pid"]]
 
     status = run(["server", "status"], own)
     assert status.returncode == 0, status.stderr
@@ -56,15 +70,16 @@ def test_start_status_stop_round_trip(own):
     assert re.search(r"uptime: \d+ min \d+ s", status.stdout)
     assert f"log:    {data / 'prefect-server.log'}" in status.stdout and (data / "prefect-server.log").exists()
 
-    again = run(["server", "start"], own)
-    assert again.returncode == 0 and again.stdout.startswith("Already running") and state(data) == server
-
     stopped = run(["server", "stop"], own)
     assert stopped.returncode == 0 and f"pid {server['pid']}" in stopped.stdout
     assert not alive(server["pid"]) and not answers(server["url"])
     assert not (data / "prefect-server.json").exists()
     assert run(["server", "status"], own).returncode == 1
     assert "was running" in run(["server", "stop"], own).stdout  # nothing to stop: still no error
+
+    restarted = run(["server", "start"], own)
+    assert restarted.returncode == 0 and restarted.stdout.startswith("Started Prefect's server"), restarted.stderr
+    assert state(data)["pid"] != server["pid"] and answers(state(data)["url"])
 
 
 def test_commands_started_together_start_one_server_and_later_ones_reuse_it(own, tmp_path):
@@ -136,23 +151,3 @@ def test_an_own_server_that_cannot_start_is_one_line_and_the_run_falls_back_to_t
     assert temporary_servers_started(result.stdout + result.stderr) and "Traceback" not in result.stderr
     assert not (Path(own["OOH_DATA_DIR"]) / "prefect-server.json").exists()
 
-
-def test_a_command_killed_while_the_server_starts_leaves_no_unrecorded_server(own):
-    """The server is recorded as soon as it is launched: the next command waits for that one to answer
-    (or replaces it), so a kill at that moment never leaves a second server running unseen."""
-    data = Path(own["OOH_DATA_DIR"])
-    starting = subprocess.Popen([OOH, "server", "start"], env=own, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while not (data / "prefect-server.json").exists():
-        assert starting.poll() is None and time.monotonic() < deadline, "no server was recorded"
-        time.sleep(0.01)
-    starting.kill()
-    starting.wait()
-    launched = state(data)
-    assert not answers(launched["url"])  # killed before its server answered
-
-    again = run(["server", "start"], own)
-    assert again.returncode == 0, again.stderr
-    assert again.stdout.startswith("Already running") and state(data) == launched
-    assert _servers_of(data) == [launched["pid"]]
