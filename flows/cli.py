@@ -187,8 +187,8 @@ def cmd_server(args, settings) -> int:
     data_dir = settings.data_dir
     if args.action == "start":
         try:
-            server, started = ensure_server(data_dir, settings.prefect_home, settings.server_port,
-                                            settings.prefect_startup_timeout)
+            server, started = ensure_server(data_dir, Path(os.environ["PREFECT_HOME"]), settings.server_port,
+                                            settings.prefect_startup_timeout)  # a PREFECT_HOME of the user's wins
         except ServerError as exc:
             raise UserError(str(exc)) from exc
         except OSError as exc:
