@@ -7,6 +7,7 @@ import json
 import os
 import stat
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -85,12 +86,18 @@ def main(argv: list[str] | None = None) -> int:
                                         "refuses while another command is writing the warehouse")
     p.add_argument("--warehouse", default=str(settings.warehouse))
 
+    p = sub.add_parser("server", help="the data folder's own Prefect server, which ingest and fetch start on first "
+                                      "use and reuse (unless PREFECT_API_URL names another)")
+    p.add_argument("action", choices=("start", "stop", "status"),
+                   help="start: start it if it is not running; stop: stop it; status: its URL, pid, uptime and log "
+                        "(exit status 1 if it is not running)")
+
     p = sub.add_parser("report", help="coverage of sections and figures per page class, against the gate's floors")
     p.add_argument("folders", nargs="*", help="folders of pages (default: ../shared/corpus if present, else the fixtures)")
     p.add_argument("--failures", action="store_true", help="list the pages that fail each check")
 
     p = sub.add_parser("serve", help="run the shipped deployments on a schedule from this machine (Prefect's serve: "
-                                     "no work pool); needs a Prefect server (PREFECT_API_URL)")
+                                     "no work pool), on PREFECT_API_URL's Prefect server or the data folder's own")
     p.add_argument("--only", action="append", metavar="NAME", choices=DEPLOYMENT_NAMES,
                    help=f"serve only this deployment (repeatable): {', '.join(DEPLOYMENT_NAMES)}")
     p.add_argument("--folder", help="the folder daily-folder ingests (default: the bundled fixtures)")
@@ -132,6 +139,7 @@ def cmd_ingest(args, settings) -> int:
     from flows.sources import SourceError, list_pages
     from warehouse.publish import prepare
 
+    _check_prefect_api()
     try:  # fail before starting Prefect on a wrong source or a warehouse that cannot take this load (the flow
         # checks again, for runs a deployment starts; here the notes of a recovery are printed as they happen)
         list_pages(args.source, args.warehouse, settings.archive_for(args.warehouse), args.follow_outside_links)
@@ -152,20 +160,98 @@ def cmd_ingest(args, settings) -> int:
 
 
 def _start_prefect(settings) -> None:
-    """Point Prefect at the project's state; stop a temporary server an interrupted run left running, and
-    make sure this run's cannot outlive it (flows/prefect_server.py)."""
-    configure_prefect(settings)
-    from flows.runs import task_runner
+    """Choose the Prefect server, then check that the flow's task runner can be made (dask without
+    prefect-dask fails now, in one line, not inside the run)."""
+    _choose_server(settings)
+    from flows.runs import task_runner  # imports Prefect: only once its API is chosen
 
-    task_runner(settings)  # one that cannot be made (dask without prefect-dask) fails now, in one line
-    if "PREFECT_API_URL" in os.environ:  # the user's own server: nothing temporary to look after
+    task_runner(settings)
+
+
+def _choose_server(settings) -> None:
+    """Choose the Prefect server the flow reports to: the user's (PREFECT_API_URL), else the data folder's own
+    background server (started on first use, flows/local_server.py), else, when OOH_PREFECT_SERVER=temporary
+    or the own server cannot start, Prefect's temporary server, which must not outlive this run
+    (flows/prefect_server.py). Must run before prefect is imported: Prefect reads its settings then."""
+    configure_prefect(settings)
+    if os.environ.get("PREFECT_API_URL"):  # the user's own server: nothing to start or look after
+        _check_prefect_api()
         return
     from flows.prefect_server import guard_temporary_server, stop_orphaned_servers
 
     home = Path(os.environ["PREFECT_HOME"])
-    for note in stop_orphaned_servers(home):
+    for note in stop_orphaned_servers(home):  # before any server opens the SQLite file they hold
         print(note)
+    if settings.prefect_server == "local":
+        from flows.local_server import ServerError, ensure_server
+
+        try:
+            server, started = ensure_server(settings.data_dir, home, settings.server_port,
+                                            settings.prefect_startup_timeout)
+        except (ServerError, OSError) as exc:  # OSError: a data folder it cannot write its state in
+            print(f"{exc}: this run uses Prefect's temporary server instead.", file=sys.stderr)
+        else:
+            if started:
+                print(f"Started Prefect's server for {settings.data_dir} at {server.dashboard} (pid {server.pid}); "
+                      "later commands reuse it, 'ooh server stop' stops it.")
+            os.environ["PREFECT_API_URL"] = server.url
+            return
     guard_temporary_server(home)
+
+
+def _check_prefect_api() -> None:
+    """A PREFECT_API_URL that does not answer is one line, before any work (the flow would only fail later,
+    with Prefect's traceback)."""
+    url = os.environ.get("PREFECT_API_URL")
+    if url:
+        from flows.local_server import api_problem
+
+        problem = api_problem(url)
+        if problem is not None:
+            raise UserError(f"the Prefect API at {url} does not answer ({problem}): start it or unset "
+                            "PREFECT_API_URL")
+
+
+def cmd_server(args, settings) -> int:
+    from flows.local_server import ServerError, ensure_server, recorded_server, running_server, stop_server
+
+    configure_prefect(settings)
+    data_dir = settings.data_dir
+    if args.action == "start":
+        try:
+            server, started = ensure_server(data_dir, Path(os.environ["PREFECT_HOME"]), settings.server_port,
+                                            settings.prefect_startup_timeout)  # a PREFECT_HOME of the user's wins
+        except ServerError as exc:
+            raise UserError(str(exc)) from exc
+        except OSError as exc:
+            raise UserError(f"cannot start Prefect's server in {data_dir}: {exc.strerror or exc}") from exc
+        print(f"{'Started' if started else 'Already running:'} Prefect's server for {data_dir} at {server.dashboard} "
+              f"(API {server.url}, pid {server.pid}; its log: {server.log}).")
+    elif args.action == "stop":
+        server = stop_server(data_dir)
+        print(f"Stopped Prefect's server for {data_dir} (pid {server.pid}, {server.url})." if server
+              else f"No Prefect server of {data_dir} was running.")
+    else:
+        server = running_server(data_dir)
+        if server is None:
+            starting = recorded_server(data_dir)
+            print(f"Prefect's server for {data_dir} (pid {starting.pid}) does not answer at {starting.url} yet: it is "
+                  f"starting, or stuck (its log: {starting.log})." if starting else
+                  f"No Prefect server of {data_dir} is running ('ooh server start' starts one; ingest and fetch "
+                  "start it by themselves).")
+            return 1
+        print(f"Prefect's server for {data_dir}: running\n  URL:    {server.dashboard} (API {server.url})\n"
+              f"  pid:    {server.pid}\n  uptime: {_duration(time.time() - server.started)}\n  log:    {server.log}")
+    if os.environ.get("PREFECT_API_URL") and args.action != "stop":
+        print(f"PREFECT_API_URL is set ({os.environ['PREFECT_API_URL']}): ingest and fetch report there, not here.")
+    return 0
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    return (f"{days} d " if days else "") + (f"{hours} h " if days or hours else "") + f"{minutes} min {secs} s"
 
 
 def _result(state, name: str):
@@ -193,6 +279,7 @@ def cmd_fetch(args, settings) -> int:
                         "to identify themselves with one")
     if args.kind == "wayback" and not args.edition:
         raise UserError("give the edition to backfill, e.g. --edition 2010-11")
+    _check_prefect_api()
     prepare(args.warehouse, report=print, wait=settings.lock_wait)
     _start_prefect(settings)
     from flows.fetch import FetchSummary, fetch
@@ -216,13 +303,26 @@ def cmd_fetch(args, settings) -> int:
 
 
 def _server_api(settings) -> str:
-    """Schedules run only on a Prefect server (the temporary one has no scheduler): it must be named, and
-    answer. Prefect is configured here for the commands that talk to it."""
+    """Schedules run only on a real Prefect server (the temporary one has no scheduler): PREFECT_API_URL's,
+    else the data folder's own (started if it does not run). It must answer. Prefect is configured here
+    for the commands that talk to it."""
     url = os.environ.get("PREFECT_API_URL")
-    if not url:
-        raise UserError("this needs a Prefect server: start one ('prefect server start', or one with "
-                        "PostgreSQL for production) and set PREFECT_API_URL, e.g. http://127.0.0.1:4200/api")
     configure_prefect(settings)
+    if not url:
+        if settings.prefect_server != "local":
+            raise UserError("this needs a Prefect server that runs schedules, and OOH_PREFECT_SERVER=temporary has "
+                            "none: unset it to use the data folder's own, or set PREFECT_API_URL to one")
+        from flows.local_server import ServerError, ensure_server
+
+        try:
+            server, started = ensure_server(settings.data_dir, Path(os.environ["PREFECT_HOME"]), settings.server_port,
+                                            settings.prefect_startup_timeout)
+        except (ServerError, OSError) as exc:
+            raise UserError(f"{exc}: start a Prefect server and set PREFECT_API_URL to it") from exc
+        if started:
+            print(f"Started Prefect's server for {settings.data_dir} at {server.dashboard} (pid {server.pid}); "
+                  "'ooh server stop' stops it.")
+        os.environ["PREFECT_API_URL"] = url = server.url
     from prefect.client.orchestration import get_client
 
     with get_client(sync_client=True) as client:
@@ -260,8 +360,17 @@ def cmd_serve(args, settings) -> int:
 def cmd_deploy(args, settings) -> int:
     url = _server_api(settings)
     from prefect import deploy
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
 
     from flows.deployments import deployed
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_work_pool(args.pool)
+        except ObjectNotFound:
+            raise UserError(f"no work pool {args.pool} on the Prefect server at {url}: create it with 'prefect "
+                            f"work-pool create {args.pool} --type process'") from None
 
     ids = deploy(*deployed(args.pool, args.only), work_pool_name=args.pool, build=False, push=False,
                  print_next_steps_message=False, ignore_warnings=True)
@@ -588,7 +697,7 @@ def _print_table(columns: list[str], rows: list, out=None) -> None:
 
 COMMANDS = {"ingest": cmd_ingest, "fetch": cmd_fetch, "parse": cmd_parse, "query": cmd_query, "timeline": cmd_timeline,
             "links": cmd_links, "export": cmd_export, "upgrade": cmd_upgrade, "rollback": cmd_rollback, "report": cmd_report,
-            "serve": cmd_serve, "deploy": cmd_deploy}
+            "serve": cmd_serve, "deploy": cmd_deploy, "server": cmd_server}
 
 if __name__ == "__main__":
     sys.exit(main())

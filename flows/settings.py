@@ -38,7 +38,16 @@ class Settings(BaseSettings):
     load_memory: str = Field("256MB", pattern=r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
                              description="memory the load's DuckDB may use before it spills to disk (its memory_limit)")
     # A first start on a new machine takes about 33 s, more than Prefect's default of 20 s.
-    prefect_startup_timeout: int = Field(90, ge=1, description="seconds for Prefect's temporary server to start")
+    prefect_startup_timeout: int = Field(90, ge=1, description="seconds for a Prefect server (the data folder's "
+                                                               "own, or a temporary one) to start")
+    prefect_server: Literal["local", "temporary"] = Field(
+        "local", description="local: ingest and fetch report to the data folder's own Prefect server, started in "
+                             "the background on first use; temporary: to a temporary server of Prefect's per run "
+                             "(slower, runs no schedules)")
+    # A fixed default (Prefect's is 4200) would collide with a user's own Prefect server and with the server
+    # of a second data folder; `ooh server status` tells the port chosen.
+    server_port: int = Field(0, ge=0, le=65535, description="the own server's port on 127.0.0.1; 0: a free port, "
+                                                            "chosen when it starts")
     lock_wait: float = Field(600, ge=0, description="seconds a writer waits for another writer's lock on the "
                                                     "warehouse before giving up (0: never wait)")
     # Fetching

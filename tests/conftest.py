@@ -34,11 +34,53 @@ def run(args, env, timeout=300):
     return proc
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    """The environment of a user's shell, with a data folder (and Prefect's home) of the module's own."""
+def user_env(data_dir: Path) -> dict:
+    """The environment of a user's shell, with no Prefect or ooh settings but a data folder of its own."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "OOH_"))}
-    environ["OOH_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    environ["OOH_DATA_DIR"] = str(data_dir)
+    return environ
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory):
+    """One Prefect server for the whole session, started and stopped with `ooh server` in a data folder of its
+    own: commands given its URL as PREFECT_API_URL begin their flows at once, where each would otherwise
+    start Prefect's temporary server (10-20 s). Stopped however the session ends, failures included."""
+    environ = user_env(tmp_path_factory.mktemp("prefect-server"))
+    started = run(["server", "start"], environ)
+    assert started.returncode == 0, started.stdout + started.stderr
+    try:
+        from flows.local_server import read_state
+
+        yield read_state(Path(environ["OOH_DATA_DIR"])).url
+    finally:
+        stopped = run(["server", "stop"], environ)
+        assert stopped.returncode == 0 and "Stopped" in stopped.stdout, stopped.stdout + stopped.stderr
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_server_outlives_the_session(tmp_path_factory):
+    """Stop any data folder's own Prefect server a test started and did not stop (a failed test's)."""
+    yield
+    from flows.local_server import STATE_FILE, stop_server
+
+    for state in tmp_path_factory.getbasetemp().rglob(STATE_FILE):
+        stop_server(state.parent)
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory, prefect_api):
+    """A user's environment with a data folder (and Prefect home) of the module's own, reporting to the
+    session's Prefect server as a user with a server of their own does."""
+    return {**user_env(tmp_path_factory.mktemp("data")), "PREFECT_API_URL": prefect_api}
+
+
+@pytest.fixture
+def temporary_env(env):
+    """For the tests about Prefect's temporary server: no PREFECT_API_URL and no own server, as
+    OOH_PREFECT_SERVER=temporary makes it."""
+    environ = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
+    environ["OOH_PREFECT_SERVER"] = "temporary"
     return environ
 
 

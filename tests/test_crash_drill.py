@@ -4,11 +4,7 @@ does not outlive a killed run."""
 import os
 import random
 import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -50,8 +46,8 @@ def children(pid: int, marker: bytes) -> list[int]:
 
 # --- Prefect's temporary server and a killed run -------------------------------------------------------------
 
-def test_prefect_s_temporary_server_does_not_outlive_a_killed_run(env, tmp_path):
-    ingest = Started(["ingest", "--warehouse", str(tmp_path / "w.duckdb")], env, tmp_path)
+def test_prefect_s_temporary_server_does_not_outlive_a_killed_run(temporary_env, tmp_path):
+    ingest = Started(["ingest", "--warehouse", str(tmp_path / "w.duckdb")], temporary_env, tmp_path)
     wait_for(lambda: children(ingest.proc.pid, SERVER_APP), ingest, "Prefect's temporary server")
     [server] = children(ingest.proc.pid, SERVER_APP)
     ingest.proc.kill()
@@ -62,8 +58,8 @@ def test_prefect_s_temporary_server_does_not_outlive_a_killed_run(env, tmp_path)
     assert not alive(server)
 
 
-def test_the_next_run_stops_a_server_an_interrupted_run_left_running(env, tmp_path):
-    ingest = Started(["ingest", "--warehouse", str(tmp_path / "w.duckdb")], env, tmp_path)
+def test_the_next_run_stops_a_server_an_interrupted_run_left_running(temporary_env, tmp_path):
+    ingest = Started(["ingest", "--warehouse", str(tmp_path / "w.duckdb")], temporary_env, tmp_path)
     wait_for(lambda: children(ingest.proc.pid, SERVER_APP), ingest, "Prefect's temporary server")
     [server] = children(ingest.proc.pid, SERVER_APP)
     [guard] = children(ingest.proc.pid, b"flows.prefect_server")
@@ -72,7 +68,7 @@ def test_the_next_run_stops_a_server_an_interrupted_run_left_running(env, tmp_pa
     ingest.proc.wait()
     time.sleep(1)
     assert alive(server)  # orphaned: nothing stopped it
-    result = run(["ingest", "--warehouse", str(tmp_path / "w.duckdb")], env)
+    result = run(["ingest", "--warehouse", str(tmp_path / "w.duckdb")], temporary_env)
     assert result.returncode == 0, result.stderr
     assert (f"Stopped Prefect's temporary server (pid {server}) that an interrupted run (pid {ingest.proc.pid}) "
             "left running.") in result.stdout
@@ -80,39 +76,6 @@ def test_the_next_run_stops_a_server_an_interrupted_run_left_running(env, tmp_pa
 
 
 # --- the drill -----------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def prefect_api(env, tmp_path_factory):
-    """One Prefect server for all the drill's runs, given to them as PREFECT_API_URL (as users with a server
-    of their own do): the drill's time goes to killing ingests, not to starting a temporary server for each."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = tmp_path_factory.mktemp("prefect-server") / "server.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1", "--port",
-             str(port), "--no-ui", "--no-services", "--analytics-off"],
-            env={**env, "PREFECT_HOME": str(log.parent)}, stdout=out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=5):
-                break
-        except OSError:
-            assert server.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "Prefect's server did not start"
-            time.sleep(0.5)
-    yield url
-    os.killpg(server.pid, signal.SIGTERM)  # the server and the process it runs uvicorn in
-    try:
-        server.wait(30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
-
 
 LEFTOVERS = (".next", ".next.wal", ".prev.tmp", ".swap")
 
@@ -132,8 +95,8 @@ def left_by_the_kill(warehouse: Path) -> list[str]:
 
 
 @pytest.mark.slow
-def test_kill_9_at_random_moments_of_an_ingest_leaves_the_old_or_the_new_warehouse(env, prefect_api, tmp_path):
-    environ = {**env, "PREFECT_API_URL": prefect_api}
+def test_kill_9_at_random_moments_of_an_ingest_leaves_the_old_or_the_new_warehouse(env, tmp_path):
+    environ = env  # the session's Prefect server: the drill's time goes to killing ingests, not starting servers
     rng = random.Random(SEED)
     pristine, warehouse = tmp_path / "pristine" / "w.duckdb", tmp_path / "work" / "w.duckdb"
     pristine.parent.mkdir()

@@ -272,7 +272,9 @@ def test_an_interrupted_run_says_so_in_one_line_and_indexes_what_it_archived(sit
     run = subprocess.Popen(ooh_command("fetch", "live", "--limit", "6", "--no-ingest", warehouse=warehouse,
                                        sites=sites),
                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           start_new_session=True)
+                           start_new_session=True,
+                           # a shell's background job ignores SIGINT, and so would this run, inheriting it
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         waited = time.monotonic() + 300
         while len(live.requests(stalled)) == asked and run.poll() is None and time.monotonic() < waited:
@@ -283,7 +285,7 @@ def test_an_interrupted_run_says_so_in_one_line_and_indexes_what_it_archived(sit
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
             run.wait()
-    assert run.returncode == 2 and "Traceback" not in out + err
+    assert run.returncode == 2 and "Traceback" not in out + err, (run.returncode, out[-2000:], err[-4000:])
     message = [line for line in err.splitlines() if line.startswith("ooh fetch:")]
     assert message == ["ooh fetch: interrupted: what was archived is kept and indexed (by the next run, if not now): "
                        "run the same command again to continue"]

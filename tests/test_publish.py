@@ -550,9 +550,14 @@ def test_a_rollback_during_an_ingest_s_load_is_refused_and_never_undoes_it_unsee
 def test_an_ingest_builds_on_a_version_another_ingest_published_while_it_parsed(env, base, many, tmp_path):
     warehouse = copy_of(base, tmp_path)
     slow = Started(["ingest", "--source", str(many), "--warehouse", str(warehouse)], env, tmp_path)
-    # it reads the version it is based on before starting Prefect; the second one starts after that
-    wait_for(lambda: "Starting temporary server" in slow.output(), slow, "Prefect starting")
-    quick = run(["ingest", "--source", str(PAGES / "2006-07"), "--warehouse", str(warehouse)], env)
+    # it reads the version it is based on before its flow begins; held there (SIGSTOP), it is certainly
+    # still parsing while the second one runs from start to end, however fast the machine
+    wait_for(lambda: "Beginning flow run" in slow.output(), slow, "the flow's start")
+    os.kill(slow.proc.pid, signal.SIGSTOP)
+    try:
+        quick = run(["ingest", "--source", str(PAGES / "2006-07"), "--warehouse", str(warehouse)], env)
+    finally:
+        os.kill(slow.proc.pid, signal.SIGCONT)
     done = slow.finish()
     for result in (quick, done):
         assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr, result.stderr

@@ -232,7 +232,9 @@ def test_a_run_with_batch_size_0_is_refused_before_it_exists(scheduled_run, api)
 
 
 @pytest.mark.parametrize("command", [["serve"], ["deploy", "--pool", "ooh"]])
-def test_serve_and_deploy_without_a_server_are_one_line(env, command):
+def test_serve_and_deploy_without_a_server_are_one_line(temporary_env, command):
+    """With OOH_PREFECT_SERVER=temporary there is no server that runs schedules; a named one must answer."""
+    env = temporary_env
     result = subprocess.run([OOH, *command], env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert result.returncode == 2
     assert result.stderr.startswith(f"ooh {command[0]}: this needs a Prefect server") and result.stderr.count("\n") == 1
@@ -355,3 +357,19 @@ def test_ooh_deploy_registers_them_for_a_work_pool_with_the_settings(client_env,
     schema = backfill.parameter_openapi_schema["properties"]
     assert schema["batch_size"]["anyOf"][0]["minimum"] == 1 and "OOH_BATCH_SIZE" in schema["batch_size"]["description"]
     assert all("description" in field for field in schema.values())
+
+
+def test_deploy_without_prefect_api_url_goes_to_the_data_folder_s_own_server(temporary_env, tmp_path):
+    env = {k: v for k, v in temporary_env.items() if k != "OOH_PREFECT_SERVER"}
+    env["OOH_DATA_DIR"] = str(tmp_path / "data")
+    try:
+        result = subprocess.run([OOH, "deploy", "--pool", "ooh"], env=env, capture_output=True, text=True, timeout=300,
+                                stdin=subprocess.DEVNULL)
+        assert result.stdout.startswith(f"Started Prefect's server for {tmp_path / 'data'}"), result.stderr
+        url = json.loads((tmp_path / "data" / "prefect-server.json").read_text())["url"]
+        # a new server has no work pool: said in one line, with what to do
+        assert result.returncode == 2 and result.stderr == (
+            f"ooh deploy: no work pool ooh on the Prefect server at {url}: create it with 'prefect work-pool create "
+            "ooh --type process'\n")
+    finally:
+        subprocess.run([OOH, "server", "stop"], env=env, capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
