@@ -40,7 +40,8 @@ from flows.sources import list_local_pages  # noqa: E402
 from parsers import PARSER_VERSION  # noqa: E402
 from warehouse.identity import save_identity  # noqa: E402
 from warehouse.load import save_staged  # noqa: E402
-from warehouse.publish import prepare, publishing  # noqa: E402
+from warehouse.load_report import read_load_report  # noqa: E402
+from warehouse.publish import last_published, prepare, publishing  # noqa: E402
 from warehouse.quality import save_quality_checks  # noqa: E402
 from warehouse.staging import remove_batches  # noqa: E402
 
@@ -87,7 +88,8 @@ def time_lxml(files: list[Path]) -> float:
 
 def time_plain(source: Path, scratch: Path, batch_size: int, workers: int) -> float:
     """The flow's pipeline with the same functions, batches and worker processes, called without Prefect:
-    list the pages, parse and stage the batches, check the warehouse, load, link, check quality, publish."""
+    list the pages, parse and stage the batches, check the warehouse, load, link, check quality, publish,
+    read what the load changed (the run's summary)."""
     warehouse, staging = scratch / "plain.duckdb", scratch / "plain-staging"
     for path in (warehouse, Path(f"{warehouse}.prev")):
         path.unlink(missing_ok=True)
@@ -98,10 +100,13 @@ def time_plain(source: Path, scratch: Path, batch_size: int, workers: int) -> fl
         staged = [s.path for s in pool.map(lambda b: stage_in_workers(b, staging, workers), batches)]
     prepared = prepare(str(warehouse), report=lambda _: None)
     with publishing(str(warehouse), based_on=prepared.basis, what="ingest") as con:
+        con.execute("SET memory_limit = ?", [load_settings().load_memory])
         summary = save_staged(con, staged, source=str(source), parser_version=PARSER_VERSION)
         save_identity(con)
         save_quality_checks(con, summary.load_id)
     remove_batches(staged)
+    written = last_published(str(warehouse))
+    read_load_report(str(warehouse), summary.load_id, written.current if written else None)  # the summary's
     shutdown()  # the flow starts its workers afresh: so does each run here
     return time.perf_counter() - started
 
