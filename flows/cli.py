@@ -147,6 +147,10 @@ def cmd_ingest(args, settings) -> int:
     except (SourceError, WarehouseError) as exc:
         raise UserError(str(exc)) from exc
     _start_prefect(settings)
+    if settings.task_runner == "thread":
+        from flows.parse_pool import start_in_background
+
+        start_in_background(settings.workers)  # while Prefect starts the run
     from flows.ingest import ingest  # Prefect reads its settings on import
 
     try:
@@ -155,6 +159,10 @@ def cmd_ingest(args, settings) -> int:
     except KeyboardInterrupt:
         raise UserError("interrupted: the published warehouse is whole (the version before this ingest unless it "
                         "had published); run the same command again to load what it had not") from None
+    finally:  # workers still starting when the command ends would print tracebacks: let them start and stop
+        from flows.parse_pool import shutdown
+
+        shutdown()
     print("\n".join(load_lines(_result(state, "ingest"), args.source, args.warehouse)))
     return 0
 

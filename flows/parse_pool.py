@@ -24,7 +24,9 @@ from flows.sources import PageRef
 from warehouse.staging import StagedBatch
 
 OWNER_CHECK_SECONDS = 0.5
+STARTER_WAIT_SECONDS = 60
 _pool: ProcessPoolExecutor | None = None
+_starter: threading.Thread | None = None
 _pool_lock = threading.Lock()
 
 
@@ -44,6 +46,25 @@ def stage_in_workers(refs: list[PageRef], staging_dir: str | Path, workers: int)
                               "again; with less memory, lower OOH_WORKERS or OOH_BATCH_SIZE") from None
 
 
+def start_in_background(workers: int) -> None:
+    """Start the worker processes now, without waiting for them: a command does it while Prefect starts
+    its flow run (a second or so), so that the first batch does not wait for the workers to start."""
+    global _starter
+
+    def start() -> None:
+        pool = _get_pool(workers)
+        if pool is not None:
+            for _ in range(workers):  # each task the pool cannot hand to an idle worker starts one
+                pool.submit(_ready)
+
+    _starter = threading.Thread(target=start, name="parse-workers-start", daemon=True)
+    _starter.start()
+
+
+def _ready() -> None:
+    pass
+
+
 def _get_pool(workers: int) -> ProcessPoolExecutor | None:
     global _pool
     if "forkserver" not in multiprocessing.get_all_start_methods():
@@ -58,8 +79,11 @@ def _get_pool(workers: int) -> ProcessPoolExecutor | None:
 
 
 def shutdown(wait: bool = True) -> None:
-    """Stop the worker processes (the next batch starts new ones)."""
+    """Stop the worker processes (the next batch starts new ones). Workers still starting are let start
+    first: one stopped halfway prints a traceback of Python's own."""
     global _pool
+    if _starter is not None and _starter is not threading.current_thread():
+        _starter.join(STARTER_WAIT_SECONDS)
     with _pool_lock:
         if _pool is not None:
             _pool.shutdown(wait=wait, cancel_futures=True)

@@ -162,3 +162,19 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return state != b"Z"
+
+
+def test_workers_started_in_the_background_are_the_ones_that_parse(tmp_path):
+    from flows import parse_pool
+
+    try:
+        parse_pool.start_in_background(2)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(getattr(parse_pool._pool, "_processes", None) or {}) < 2:
+            time.sleep(0.05)
+        started = set(parse_pool._pool._processes)
+        assert len(started) == 2
+        stage_in_workers(list_local_pages(PAGES), tmp_path, workers=2)
+        assert set(parse_pool._pool._processes) == started  # no worker started anew for the batch
+    finally:
+        shutdown()
