@@ -123,3 +123,13 @@ def corpus_warehouse(corpus_inputs, tmp_path_factory):
     save_quality_checks(con, summary.load_id)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    """The fixture pages and the bad inputs in one folder, as a user's download might look (and the folder a
+    deployment ingests)."""
+    folder = tmp_path_factory.mktemp("source")
+    shutil.copytree(PAGES, folder / "pages")
+    shutil.copytree(BAD, folder / "bad")
+    return folder

@@ -11,15 +11,6 @@ import pytest
 from conftest import BAD, PAGES, run, user_env
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory):
-    """The fixture pages and the bad inputs in one folder, as a user's download might look."""
-    folder = tmp_path_factory.mktemp("source")
-    shutil.copytree(PAGES, folder / "pages")
-    shutil.copytree(BAD, folder / "bad")
-    return folder
-
-
-@pytest.fixture(scope="module")
 def first_ingest(env, source):
     return run(["ingest", "--source", str(source)], env)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -18,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import BAD, OOH, PAGES
+from conftest import OOH, PAGES
 from flows.gate import CORPUS
 
 PREFECT = str(Path(sys.executable).parent / "prefect")
@@ -105,16 +104,7 @@ def api(client_env, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory):
-    """The fixture pages and the bad inputs, as the folder the deployment ingests."""
-    source = tmp_path_factory.mktemp("folder")
-    shutil.copytree(PAGES, source / "pages")
-    shutil.copytree(BAD, source / "bad")
-    return source
-
-
-@pytest.fixture(scope="module")
-def scheduled_run(client_env, api, folder, tmp_path_factory):
+def scheduled_run(client_env, api, source, tmp_path_factory):
     """`ooh serve` of daily-folder every 20 s; the first scheduled run of it that ends, and the deployment."""
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId, FlowRunFilter
     from prefect.client.schemas.filters import FlowRunFilterState, FlowRunFilterStateType
@@ -122,7 +112,7 @@ def scheduled_run(client_env, api, folder, tmp_path_factory):
 
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([OOH, "serve", "--only", "daily-folder", "--folder", str(folder), "--interval", "20"],
+        proc = subprocess.Popen([OOH, "serve", "--only", "daily-folder", "--folder", str(source), "--interval", "20"],
                                 env=client_env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
     try:
@@ -246,15 +236,15 @@ def test_serve_and_deploy_without_a_server_are_one_line(temporary_env, command):
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
-def test_ooh_ingest_prints_what_its_run_s_summary_artifact_says(client_env, api, folder, tmp_path):
+def test_ooh_ingest_prints_what_its_run_s_summary_artifact_says(client_env, api, source, tmp_path):
     """One function makes both: each line the command prints stands in the artifact (a rejected file as an
     item of a list)."""
     warehouse = tmp_path / "printed.duckdb"
-    result = subprocess.run([OOH, "ingest", "--source", str(folder), "--warehouse", str(warehouse)], env=client_env,
+    result = subprocess.run([OOH, "ingest", "--source", str(source), "--warehouse", str(warehouse)], env=client_env,
                             capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr
     run = next(r for r in _flow_runs(api, "ingest") if f"warehouse:{warehouse.name}" in r.tags)
-    assert run.name == f"ingest-{folder.name}-{run.start_time:%Y-%m-%d}"
+    assert run.name == f"ingest-{source.name}-{run.start_time:%Y-%m-%d}"
     summary = _artifacts(api, run)["ooh-ingest-summary"].data
     printed = result.stdout.splitlines()
     assert printed[0].startswith("Loaded 19 files from ") and len(printed) == 7
