@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 from flows.sources import InputRejected, PageRef, read_page
 from parsers import PARSER_VERSION, ParseError, parse_page
 from warehouse.load import Input
-from warehouse.staging import StagedBatch, batch_key, find_staged, write_batch
+from warehouse.staging import StagedBatch, batch_key, claim_staged, write_batch
 
 
 def read_inputs(refs: list[PageRef]) -> list[Input]:
@@ -19,10 +19,10 @@ def read_inputs(refs: list[PageRef]) -> list[Input]:
 
 def stage_inputs(refs: list[PageRef], staging_dir: str | Path) -> StagedBatch:
     """Read, parse and stage a batch; a batch staged before from the same bytes by this parser version (a
-    load that failed, run again) is used as it is."""
+    load that failed, run again) is claimed and used as it is."""
     read = _read(refs)
     key = batch_key(PARSER_VERSION, [(item.source_url, item.sha256) for item, _ in read])
-    found = find_staged(staging_dir, key)
+    found = claim_staged(staging_dir, key)
     if found is not None:
         parsed = sum(pq.read_table(found / "inputs.parquet", columns=["parsed"]).column(0).to_pylist())
         return StagedBatch(str(found), parsed, len(read) - parsed, reused=True)

@@ -33,7 +33,7 @@ from warehouse.load_report import read_load_report
 from warehouse.publish import Prepared, last_published, prepare, publishing, writer_basis
 from warehouse.quality import save_quality_checks
 from warehouse.staging import prune as prune_staging
-from warehouse.staging import remove_batches
+from warehouse.staging import release, remove_batches
 from warehouse.versions import Basis
 
 
@@ -91,8 +91,9 @@ def load_warehouse(batches: list[str], warehouse: str, source: str, based_on: Ba
             save_identity(con)
             summary.quality = dict(save_quality_checks(con, summary.load_id))
     except WarehouseError as exc:
+        release(batches)  # for the next run to load without parsing them again
         return exc  # a reason for the user, not a crash: Prefect logs a traceback for a task that raises
-    remove_batches(batches)  # published; a failed load keeps them for the next run to use
+    remove_batches(batches)  # published
     return summary
 
 

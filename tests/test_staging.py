@@ -15,7 +15,7 @@ from flows.sources import list_local_pages
 from parsers import PARSER_VERSION
 from warehouse.db import connect
 from warehouse.load import save_inputs, save_staged
-from warehouse.staging import TABLES, prune, remove_batches
+from warehouse.staging import TABLES, prune, release, remove_batches
 
 from conftest import BAD, PAGES
 
@@ -28,19 +28,35 @@ def table_rows(con) -> dict[str, list]:
     return {t: sorted(con.execute(f"SELECT * EXCLUDE (load_id) FROM {t}").fetchall(), key=repr) for t in TABLES_LOADED}
 
 
-def test_a_staged_batch_is_a_folder_of_parquet_files_and_a_second_staging_reuses_it(tmp_path, monkeypatch):
+def test_a_staged_batch_is_a_folder_of_parquet_files_and_a_released_one_is_reused(tmp_path, monkeypatch):
     refs = list_local_pages(PAGES)
     first = stage_inputs(refs, tmp_path)
     assert not first.reused and (first.parsed, first.rejected) == (14, 0)
     assert sorted(p.name for p in Path(first.path).iterdir()) == sorted(f"{t}.parquet" for t in TABLES)
     assert Path(first.path).name.startswith(f"p{PARSER_VERSION}-")
+    release([first.path])  # as a failed load does
 
     def no_parsing(data):
         raise AssertionError("a staged batch was parsed again")
 
     monkeypatch.setattr(flows.batch, "parse_page", no_parsing)
     again = stage_inputs(refs, tmp_path)
-    assert again.reused and again.path == first.path and (again.parsed, again.rejected) == (14, 0)
+    assert again.reused and (again.parsed, again.rejected) == (14, 0)
+    assert [p.name for p in tmp_path.iterdir()] == [Path(again.path).name]  # claimed: the run's own now
+    monkeypatch.undo()
+    third = stage_inputs(refs, tmp_path)  # another run of the same pages meanwhile
+    assert not third.reused and third.path != again.path
+
+
+def test_two_runs_of_the_same_pages_never_share_a_batch(tmp_path):
+    """Two ingests of one folder into two warehouses, with one data folder: the first to publish removes
+    its batch, and the other still loads its own."""
+    refs = list_local_pages(PAGES)[:4]
+    ours, theirs = stage_inputs(refs, tmp_path).path, stage_inputs(refs, tmp_path).path
+    assert ours != theirs
+    remove_batches([theirs])
+    con = connect(tmp_path / "w.duckdb")
+    assert save_staged(con, [ours], source="s", parser_version=PARSER_VERSION).pages_new == 4
 
 
 def test_other_bytes_are_another_batch(tmp_path):
@@ -115,16 +131,22 @@ def test_a_load_that_fails_leaves_the_warehouse_as_it_was_and_the_batch_for_the_
     assert len(list((tmp_path / "staging").iterdir())) == 2  # both batches are there to be loaded again
 
 
-def test_prune_keeps_this_parser_versions_batches_and_a_scratch_folder_being_written(tmp_path):
-    ours = Path(stage_inputs(list_local_pages(PAGES)[:2], tmp_path).path)
+def test_prune_keeps_this_parser_versions_batches_and_what_a_run_works_on_now(tmp_path):
+    in_use = Path(stage_inputs(list_local_pages(PAGES)[:2], tmp_path).path)
+    left = Path(stage_inputs(list_local_pages(PAGES)[2:4], tmp_path).path)  # by a run killed before its load
+    os.utime(left, (0, 0))
+    released = Path(stage_inputs(list_local_pages(PAGES)[4:6], tmp_path).path)
+    release([str(released)])
+    released = released.with_name(released.name.split("@")[0])
     older = tmp_path / "p1-0123456789abcdef0123456789abcdef"
     older.mkdir()
-    fresh_scratch, stale_scratch = tmp_path / f".{ours.name}.1.tmp", tmp_path / f".{ours.name}.2.tmp"
+    fresh_scratch, stale_scratch = tmp_path / f".{in_use.name}.1.tmp", tmp_path / f".{in_use.name}.2.tmp"
     fresh_scratch.mkdir()
     stale_scratch.mkdir()
     os.utime(stale_scratch, (0, 0))
-    assert prune(tmp_path, PARSER_VERSION) == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([ours.name, fresh_scratch.name])
+    assert prune(tmp_path, PARSER_VERSION) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [in_use.name, left.name.split("@")[0], released.name, fresh_scratch.name])
 
 
 OWNER = """

@@ -8,12 +8,17 @@ objects. A batch already staged with the same bytes and parser version (a load t
 again) is used as it is instead of being parsed again.
 
 Folders are written beside their final name and renamed into place, so a folder that exists is whole.
+A batch belongs to one run from its staging to its load: it is written under a private name
+("<key>@<owner>"), and a batch left by a failed load is claimed by renaming it to one. Two runs of the
+same pages (two warehouses fed from one data folder) therefore never read a folder the other deletes
+when its load is published. A failed load releases its batches to their key for the next run to use.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import re
+import secrets
 import shutil
 import time
 from dataclasses import dataclass
@@ -51,48 +56,73 @@ def batch_key(parser_version: str, reads: list[tuple[str, str]]) -> str:
     return f"p{re.sub(r'[^A-Za-z0-9.]+', '_', parser_version)}-{digest}"
 
 
-def find_staged(staging_dir: str | Path, key: str) -> Path | None:
+def claim_staged(staging_dir: str | Path, key: str) -> Path | None:
+    """The batch a failed load left under `key`, now this run's own; None when there is none (or another
+    run claimed it first: a rename succeeds for one of them only)."""
     path = Path(staging_dir) / key
-    return path if path.is_dir() else None
+    private = _private(path)
+    try:
+        os.rename(path, private)
+    except FileNotFoundError:
+        return None
+    os.utime(private)  # claimed now: prune leaves a batch in use alone
+    return private
 
 
 def write_batch(staging_dir: str | Path, key: str, inputs: list) -> Path:
-    """Write a batch's tables (inputs: warehouse.load.Input) as Parquet under staging_dir/key."""
-    final = Path(staging_dir) / key
-    scratch = final.with_name(f".{key}.{os.getpid()}.tmp")
-    shutil.rmtree(scratch, ignore_errors=True)
+    """Write a batch's tables (inputs: warehouse.load.Input) as Parquet under a private name of `key` in
+    staging_dir; returns its folder."""
+    final = _private(Path(staging_dir) / key)
+    scratch = final.with_name(f".{final.name}.tmp")
     scratch.mkdir(parents=True)
     try:
         for name, table in _tables(inputs).items():
             pq.write_table(table, scratch / f"{name}.parquet", compression="none")
-        try:
-            os.rename(scratch, final)
-        except OSError:  # staged meanwhile by another run with the same bytes: theirs is as good
-            if not final.is_dir():
-                raise
-            shutil.rmtree(scratch, ignore_errors=True)
+        os.rename(scratch, final)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
     return final
 
 
+def release(paths: list[str]) -> None:
+    """Batches a load could not publish, back under their key for the next run to use (one copy of a key
+    is enough: a second is removed)."""
+    for path in map(Path, paths):
+        if "@" not in path.name:
+            continue
+        try:
+            os.rename(path, path.with_name(path.name.split("@", 1)[0]))
+        except FileNotFoundError:
+            pass
+        except OSError:  # the key is there already (released by another run)
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _private(path: Path) -> Path:
+    return path.with_name(f"{path.name}@{os.getpid()}-{secrets.token_hex(4)}")
+
+
 def prune(staging_dir: str | Path, parser_version: str, scratch_age_seconds: float = 3600) -> int:
-    """Remove what no load will use: batches another parser version staged, and scratch folders a killed
-    run left (older than scratch_age_seconds, so that a run writing now keeps its own). Returns how many."""
+    """Tidy what a killed run left: remove batches another parser version staged and scratch folders, and
+    release this version's batches a run claimed and never loaded. Folders younger than
+    scratch_age_seconds are left alone, so that a run working now keeps its own. Returns how many."""
     staging_dir = Path(staging_dir)
     if not staging_dir.is_dir():
         return 0
-    ours, removed = batch_key(parser_version, []).rsplit("-", 1)[0] + "-", 0  # "p<version>-"
+    ours, tidied = batch_key(parser_version, []).rsplit("-", 1)[0] + "-", 0  # "p<version>-"
     for path in staging_dir.iterdir():
-        if path.name.startswith("."):  # a scratch folder
+        if path.name.startswith(".") or (path.name.startswith(ours) and "@" in path.name):
             if time.time() - path.stat().st_mtime < scratch_age_seconds:
                 continue
         elif path.name.startswith(ours):
             continue
-        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-        removed += 1
-    return removed
+        if path.name.startswith(ours):
+            release([str(path)])
+        else:
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        tidied += 1
+    return tidied
 
 
 def remove_batches(paths: list[str]) -> None:
