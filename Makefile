@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test bench audit clean
+.PHONY: demo test bench bench-incremental audit clean
 
 demo: $(STAMP)
 	$(VENV)/bin/ooh ingest
@@ -15,6 +15,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/parse_throughput.py
+
+bench-incremental: $(STAMP)
+	$(VENV)/bin/python benchmarks/ingest_incremental.py
 
 audit: $(STAMP)
 	$(VENV)/bin/python scripts/audit.py

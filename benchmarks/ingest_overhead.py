@@ -125,12 +125,14 @@ def time_serial_parse(source: Path, scratch: Path, batch_size: int) -> float:
     return elapsed
 
 
-def run_flow(source: Path, data_dir: Path, env: dict, sample_memory: bool = False) -> tuple[float, int, str]:
-    """`ooh ingest` of a source into a new warehouse: (seconds Prefect logs for the flow, peak bytes of
-    the process tree if sampled, the summary line). Sampling reads /proc fifty times a second, which takes
-    CPU from the run: timed runs are not sampled."""
-    shutil.rmtree(data_dir, ignore_errors=True)
-    data_dir.mkdir(parents=True)
+def run_flow(source: Path, data_dir: Path, env: dict, sample_memory: bool = False,
+             fresh: bool = True) -> tuple[float, int, str]:
+    """`ooh ingest` of a source into a new warehouse (with fresh=False, into the one data_dir holds):
+    (seconds Prefect logs for the flow, peak bytes of the process tree if sampled, the summary line).
+    Sampling reads /proc fifty times a second, which takes CPU from the run: timed runs are not sampled."""
+    if fresh:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen([OOH, "ingest", "--source", str(source)], env={**env, "OOH_DATA_DIR": str(data_dir)},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
     peak = 0
@@ -149,7 +151,7 @@ def run_flow(source: Path, data_dir: Path, env: dict, sample_memory: bool = Fals
     marks = dict((m.group(2), m.group(1)) for m in map(_LOG_TIME.match, output) if m)
     begun, finished = (datetime.strptime(marks[k], "%H:%M:%S.%f") for k in ("Beginning flow run", "Finished in state"))
     seconds = (finished - begun).total_seconds() % 86400
-    loaded = next((line.strip() for line in output if line.startswith("Loaded ")), "")
+    loaded = next((line.strip() for line in output if line.startswith(("Loaded ", "Nothing new "))), "")
     return seconds, peak, loaded
 
 
@@ -201,6 +203,15 @@ def start_server(home: Path) -> tuple[subprocess.Popen, str]:
         time.sleep(0.5)
     server.kill()
     raise SystemExit("the Prefect server did not start")
+
+
+def stop_server(server: subprocess.Popen | None) -> None:
+    if server is not None:
+        server.terminate()
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def main() -> int:
@@ -258,12 +269,7 @@ def main() -> int:
                   f"{'met' if growth <= TARGET_MEMORY else 'NOT met'}; the flow took {seconds:.1f} s")
             print(f"  {loaded}")
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop_server(server)
         shutil.rmtree(scratch, ignore_errors=True)
     return 0
 

@@ -11,16 +11,19 @@ from warehouse.load_report import LoadReport
 
 
 def create_ingest_artifacts(summary: LoadSummary, report: LoadReport | None, source: str, warehouse: str,
-                            seconds: float) -> None:
+                            seconds: float, unchanged_version: str | None = None) -> None:
+    """`unchanged_version`: the version an ingest that found nothing new left in place."""
     lines = words.load_lines(summary, source, warehouse)
-    create_markdown_artifact(words.ingest_markdown(lines, report, seconds), key=words.INGEST_SUMMARY,
-                             description=f"What load {summary.load_id} did")
+    load = f"load {summary.load_id}" if summary.load_id is not None else "this ingest (nothing new)"
+    version = (words.version_line(report) if summary.load_id is not None
+               else words.unchanged_version_line(unchanged_version))
+    create_markdown_artifact(words.ingest_markdown(lines, report, seconds, version), key=words.INGEST_SUMMARY,
+                             description=f"What {load} did")
     create_table_artifact(words.rejected_rows(summary), key=words.INGEST_REJECTED,
-                          description=f"Files load {summary.load_id} did not load, with the reasons")
+                          description=f"Files {load} did not load, with the reasons")
     create_table_artifact(words.quality_rows(summary, report), key=words.INGEST_QUALITY,
-                          description=f"Data quality checks after load {summary.load_id}: findings per check")
-    create_markdown_artifact(words.version_line(report), key=words.WAREHOUSE_VERSION,
-                             description="The warehouse version this run published")
+                          description=f"Data quality checks after {load}: findings per check")
+    create_markdown_artifact(version, key=words.WAREHOUSE_VERSION, description="The warehouse version this run published")
 
 
 def create_fetch_artifacts(summary, archive: str, seconds: float) -> None:

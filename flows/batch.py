@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from flows.settings import load_settings
 from flows.sources import InputRejected, PageRef, read_page
 from parsers import PARSER_VERSION, ParseError, parse_page
 from warehouse.load import Input
@@ -31,21 +32,27 @@ def stage_inputs(refs: list[PageRef], staging_dir: str | Path) -> StagedBatch:
     return StagedBatch(str(write_batch(staging_dir, key, inputs)), parsed, len(inputs) - parsed, reused=False)
 
 
+def hash_inputs(refs: list[PageRef]) -> list[Input]:
+    """Each page's address, sha256 and size, reading one page at a time (nothing is held); a page that
+    cannot be read has its reason."""
+    cap = load_settings().max_bytes
+    return [_read_one(ref, cap)[0] for ref in refs]
+
+
 def _read(refs: list[PageRef]) -> list[tuple[Input, bytes | None]]:
-    """Each page's bytes, or the input rejected with why it could not be read."""
-    read = []
-    for ref in refs:
-        try:
-            data, sha256 = read_page(ref)
-        except InputRejected as exc:  # not a regular file, a bad link, over the size cap, a bad WARC record
-            read.append((Input(ref.source_url, "", exc.nbytes, reason_code=exc.code, reason=exc.reason), None))
-            continue
-        except OSError as exc:
-            read.append((Input(ref.source_url, "", 0, reason_code="unreadable",
-                               reason=f"cannot read file: {exc.strerror}"), None))
-            continue
-        read.append((Input(ref.source_url, sha256, len(data)), data))
-    return read
+    cap = load_settings().max_bytes  # read once: the settings are parsed from the environment at each call
+    return [_read_one(ref, cap) for ref in refs]
+
+
+def _read_one(ref: PageRef, cap: int) -> tuple[Input, bytes | None]:
+    """A page's bytes, or the input rejected with why it could not be read."""
+    try:
+        data, sha256 = read_page(ref, cap)
+    except InputRejected as exc:  # not a regular file, a bad link, over the size cap, a bad WARC record
+        return Input(ref.source_url, "", exc.nbytes, reason_code=exc.code, reason=exc.reason), None
+    except OSError as exc:
+        return Input(ref.source_url, "", 0, reason_code="unreadable", reason=f"cannot read file: {exc.strerror}"), None
+    return Input(ref.source_url, sha256, len(data)), data
 
 
 def _parsed(item: Input, data: bytes | None) -> Input:

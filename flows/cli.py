@@ -152,10 +152,12 @@ def cmd_ingest(args, settings) -> int:
 
         start_in_background(settings.workers)  # while Prefect starts the run
     from flows.ingest import ingest  # Prefect reads its settings on import
+    from flows.runs import command_line_run
 
     try:
-        state = ingest(args.source, args.warehouse, args.batch_size, args.follow_outside_links,
-                       based_on=tuple(prepared.basis), return_state=True)
+        with command_line_run():
+            state = ingest(args.source, args.warehouse, args.batch_size, args.follow_outside_links,
+                           based_on=tuple(prepared.basis), return_state=True)
     except KeyboardInterrupt:
         raise UserError("interrupted: the published warehouse is whole (the version before this ingest unless it "
                         "had published); run the same command again to load what it had not") from None
@@ -291,11 +293,13 @@ def cmd_fetch(args, settings) -> int:
     prepare(args.warehouse, report=print, wait=settings.lock_wait)
     _start_prefect(settings)
     from flows.fetch import FetchSummary, fetch
+    from flows.runs import command_line_run
 
     try:
-        state = fetch(args.kind, args.warehouse, args.contact, edition=args.edition, handbook_url=args.handbook_url,
-                      wayback_url=args.wayback_url, delay=args.delay, limit=args.limit,
-                      then_ingest=not args.no_ingest, return_state=True)
+        with command_line_run():
+            state = fetch(args.kind, args.warehouse, args.contact, edition=args.edition,
+                          handbook_url=args.handbook_url, wayback_url=args.wayback_url, delay=args.delay,
+                          limit=args.limit, then_ingest=not args.no_ingest, return_state=True)
     except KeyboardInterrupt:
         raise UserError("interrupted: what was archived is kept and indexed (by the next run, if not now): run the "
                         "same command again to continue") from None

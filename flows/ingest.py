@@ -9,6 +9,7 @@ Import this module only after flows.settings.configure_prefect() (the CLI does s
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,7 @@ from pydantic import Field
 
 from flows import report as words
 from flows.artifacts import create_failure_artifact, create_ingest_artifacts
-from flows.batch import stage_inputs
+from flows.batch import hash_inputs, stage_inputs
 from flows.parse_pool import stage_in_workers
 from flows.runs import SettingsTaskRunner, retry_on_infrastructure, source_kind, source_label, tag_run, today, warehouse_tag
 from flows.settings import DEFAULT_SOURCE, load_settings
@@ -28,18 +29,45 @@ from flows.sources import PageRef, SourceError, list_pages
 from parsers import PARSER_VERSION
 from warehouse.errors import WarehouseError
 from warehouse.identity import save_identity
-from warehouse.load import LoadSummary, save_staged
+from warehouse.load import Input, LoadSummary, save_staged
 from warehouse.load_report import read_load_report
 from warehouse.publish import Prepared, last_published, prepare, publishing, writer_basis
+from warehouse.versions import read_version
 from warehouse.quality import save_quality_checks
 from warehouse.staging import prune as prune_staging
-from warehouse.staging import release, remove_batches
+from warehouse.staging import batch_key, release, remove_batches, write_batch
+from warehouse.unchanged import split_known
 from warehouse.versions import Basis
 
 
 def ingest_run_name() -> str:
     """ingest-<source>-<date>, e.g. ingest-fixtures-2026-12-01."""
     return f"ingest-{source_label(str(flow_run.parameters.get('source') or DEFAULT_SOURCE))}-{today()}"
+
+
+@dataclass(slots=True)
+class Triage:
+    """A source's inputs: those to parse, and the others' outcomes, staged as one batch for the load."""
+
+    to_parse: list[PageRef]
+    known_batch: str | None  # None when no input is known, or loading the known ones changes nothing
+    known: list[Input] = field(default_factory=list)
+    writes: bool = True  # whether loading the known ones changes anything
+
+
+@task(name="find-unchanged", cache_policy=NO_CACHE)
+def find_unchanged(refs: list[PageRef], warehouse: str, staging_dir: str) -> Triage:
+    """Read and hash every input and ask the warehouse which it holds, by this parser version: only the others
+    are parsed (warehouse/unchanged.py)."""
+    split = split_known(warehouse, PARSER_VERSION, hash_inputs(refs))
+    batch = None
+    if split.known and (split.writes or split.to_parse):
+        key = batch_key(PARSER_VERSION, [(f"known:{item.source_url}", item.sha256) for item in split.known])
+        batch = str(write_batch(staging_dir, key, split.known))
+    get_run_logger().info("%d of %d files to parse; %d are pages the warehouse holds from this parser version "
+                          "and %d files it rejected before", len(split.to_parse), len(refs), split.pages_held,
+                          len(split.known) - split.pages_held)
+    return Triage([refs[no] for no in split.to_parse], batch, split.known, split.writes)
 
 
 @task(name="parse", task_run_name="parse-{share}-of-{shares}", cache_policy=NO_CACHE)
@@ -131,17 +159,25 @@ def ingest(
         refs = list_pages(source, warehouse, settings.archive_for(warehouse), follow_outside_links)
     except (SourceError, WarehouseError) as exc:
         return _failed(exc, started)
-    batches = [refs[i : i + batch_size] for i in range(0, len(refs), batch_size)]
-    logger.info("%d files in %s, in %d batches of up to %d", len(refs), source, len(batches), batch_size)
     staging_dir = str(settings.staging_dir)
     prune_staging(staging_dir, PARSER_VERSION)
+    triage = find_unchanged(refs, warehouse, staging_dir)
+    if not triage.to_parse and not triage.writes:
+        return _nothing_new(triage.known, str(source), warehouse, started)
+    to_parse = triage.to_parse
+    batches = [to_parse[i : i + batch_size] for i in range(0, len(to_parse), batch_size)]
+    logger.info("%d files in %s to parse, in %d batches of up to %d", len(to_parse), source, len(batches),
+                batch_size)
     numbered, shares = list(enumerate(batches, 1)), min(settings.workers, len(batches))
     futures = [parse_batches.submit(numbered[k::shares], staging_dir, len(batches), k + 1, shares)
                for k in range(shares)]
     staged = [path for _, path in sorted(item for future in futures for item in future.result())]
+    if triage.known_batch:
+        staged.insert(0, triage.known_batch)
     summary = load_warehouse(staged, str(Path(warehouse).resolve()), str(source), basis)
     if isinstance(summary, WarehouseError):
         return _failed(summary, started)
+    summary.inputs_not_parsed = len(triage.known)
     logger.info(
         "load %d: %d new, %d replaced, %d unchanged, %d duplicates, %d rejected; %d sections, %d figures written",
         summary.load_id, summary.pages_new, summary.pages_replaced, summary.pages_unchanged,
@@ -156,6 +192,21 @@ def ingest(
         logger.warning("cannot read what load %d changed: %s", summary.load_id, exc)
         report = None
     create_ingest_artifacts(summary, report, str(source), warehouse, time.monotonic() - started)
+    return summary
+
+
+def _nothing_new(known: list[Input], source: str, warehouse: str, started: float) -> LoadSummary:
+    """Every input is a page the warehouse holds or a file it rejected, at the same address, by this parser
+    version: nothing is parsed or written, and the warehouse stays at its version."""
+    held = [item for item in known if item.known]
+    summary = LoadSummary(load_id=None, inputs_seen=len(known), pages_unchanged=len({i.sha256 for i in held}),
+                          inputs_rejected=len(known) - len(held), inputs_not_parsed=len(known),
+                          rejected=[(i.source_url, i.reason_code, i.reason) for i in known if not i.known])
+    summary.inputs_duplicate = len(held) - summary.pages_unchanged
+    get_run_logger().info("nothing new: every file is a page the warehouse holds or a file it rejected before")
+    version = read_version(Path(warehouse))
+    create_ingest_artifacts(summary, None, source, warehouse, time.monotonic() - started,
+                            version.id if version else None)
     return summary
 
 

@@ -17,6 +17,14 @@ WAREHOUSE_VERSION = "ooh-warehouse-version"
 
 def load_lines(summary: LoadSummary, source: str, warehouse: str) -> list[str]:
     """What an ingest did, as `ooh ingest` prints it."""
+    if summary.load_id is None:
+        return [
+            f"Nothing new in {source}: its {summary.inputs_seen} files are {summary.pages_unchanged} pages "
+            f"{warehouse} holds ({summary.inputs_duplicate} duplicates of another file's bytes) and "
+            f"{summary.inputs_rejected} files it rejected before, all by this parser version; nothing was parsed "
+            "or written.",
+            *_rejected_lines(summary),
+        ]
     lines = [
         f"Loaded {summary.inputs_seen} files from {source} into {warehouse} (load {summary.load_id}): "
         f"{summary.pages_new} new pages, {summary.pages_replaced} re-parsed, {summary.pages_unchanged} unchanged, "
@@ -24,12 +32,19 @@ def load_lines(summary: LoadSummary, source: str, warehouse: str) -> list[str]:
         f"{summary.inputs_rejected} rejected; {summary.sections_written} sections and "
         f"{summary.figures_written} figures written."
     ]
-    lines += [f"  rejected {source_url}: {reason} [{code}]" for source_url, code, reason in summary.rejected]
+    if summary.inputs_not_parsed:
+        lines.append(f"{summary.inputs_not_parsed} files were not parsed again: the warehouse holds their pages, "
+                     "or rejected their bytes, from this parser version.")
+    lines += _rejected_lines(summary)
     if summary.figures_refused:
         lines.append(f"{summary.figures_refused} figures the pages state were not kept (implausible values, or numbers "
                      "in forms the handbook never uses); list them with: ooh query \"SELECT * FROM refused_figures\"")
     lines.append(quality_line(summary.quality))
     return lines
+
+
+def _rejected_lines(summary: LoadSummary) -> list[str]:
+    return [f"  rejected {source_url}: {reason} [{code}]" for source_url, code, reason in summary.rejected]
 
 
 def quality_line(quality: dict[str, int]) -> str:
@@ -61,6 +76,10 @@ def stop_line(summary) -> str:
             "'ooh ingest --source archive' loads it.")
 
 
+def unchanged_version_line(version: str | None) -> str:
+    return f"Warehouse version: {version or 'none yet'}, unchanged (nothing new to load)."
+
+
 def version_line(report: LoadReport | None) -> str:
     if report is None:
         return "Warehouse version: not known (the warehouse could not be read after the load; the run's log says why)."
@@ -77,13 +96,13 @@ def _occupations(title: str, rows: list[tuple[str, str]], shown: int = 50) -> li
             ] + ([f"- ...{more}"] if more else [])
 
 
-def ingest_markdown(lines: list[str], report: LoadReport | None, seconds: float) -> str:
+def ingest_markdown(lines: list[str], report: LoadReport | None, seconds: float, version: str) -> str:
     """The run's summary artifact: the printed lines, then what changed, how long it took, what it wrote."""
     head, rest = lines[0], lines[1:]
     parts = ["# Ingest", "", head, "", *[f"- {line.strip()}" if line.startswith("  ") else line for line in rest], ""]
     if report is not None:
         parts += [*_occupations("New occupations", report.new), "", *_occupations("Changed occupations", report.changed), ""]
-    parts += [f"Duration: {seconds:.1f} s.", "", version_line(report)]
+    parts += [f"Duration: {seconds:.1f} s.", "", version]
     return "\n".join(parts)
 
 

@@ -5,15 +5,28 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows.settings import DEFAULT_SOURCE, Settings, SettingsError, load_settings
 
 PROJECT_TAG = "ooh"
+
+
+@contextmanager
+def command_line_run() -> Iterator[None]:
+    """A flow run started by `ooh` sends no heartbeats. Prefect joins a sync run's heartbeat thread when the
+    run ends, and that thread sleeps a second at a time, so every run would end up to a second late: half of
+    an ingest that finds nothing new. A heartbeat tells a server that a run started by a worker is still
+    alive; a command's run ends with its command, which the user sees. Deployments' runs keep them."""
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
 
 
 class SettingsTaskRunner(ThreadPoolTaskRunner):

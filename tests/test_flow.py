@@ -30,17 +30,35 @@ def test_ingest_loads_pages_and_rejects_bad_inputs(first_ingest, env):
     assert "Data quality: all 6 checks pass." in first_ingest.stdout
 
 
-def test_ingest_again_changes_nothing(first_ingest, env, source):
+def test_ingest_again_parses_nothing_and_writes_nothing(first_ingest, env, source):
+    warehouse = Path(env["OOH_DATA_DIR"]) / "ooh.duckdb"
+    before = (warehouse.stat().st_ino, warehouse.stat().st_mtime_ns)
     second = run(["ingest", "--source", str(source)], env)
     assert second.returncode == 0, second.stderr
-    assert "0 new pages" in second.stdout and "14 unchanged" in second.stdout
-    con = duckdb.connect(str(Path(env["OOH_DATA_DIR"]) / "ooh.duckdb"), read_only=True)
+    assert second.stdout.splitlines()[0].startswith(f"Nothing new in {source}: its 19 files are 14 pages ")
+    assert "and 5 files it rejected before" in second.stdout
+    assert second.stdout.count("  rejected ") == 5  # the reasons, every run
+    assert (warehouse.stat().st_ino, warehouse.stat().st_mtime_ns) == before  # no new version
+    con = duckdb.connect(str(warehouse), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM pages").fetchone()[0] == 14
         assert con.execute("SELECT count(*) FROM rejected_inputs").fetchone()[0] == 5
-        assert con.execute("SELECT count(*) FROM loads").fetchone()[0] == 2
+        assert con.execute("SELECT count(*) FROM loads").fetchone()[0] == 1
     finally:
         con.close()
+
+
+def test_a_changed_page_is_the_only_one_parsed(env, source, tmp_path):
+    shutil.copytree(source, tmp_path / "src")
+    warehouse = str(tmp_path / "w.duckdb")
+    assert run(["ingest", "--source", str(tmp_path / "src"), "--warehouse", warehouse], env).returncode == 0
+    changed = next((tmp_path / "src").rglob("ocos103_*.html"))
+    changed.write_bytes(changed.read_bytes().replace(b"</body>", b"<p>A reader's note.</p></body>"))
+    again = run(["ingest", "--source", str(tmp_path / "src"), "--warehouse", warehouse], env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "1 new pages, 0 re-parsed, 13 unchanged" in again.stdout
+    assert "18 files were not parsed again" in again.stdout
+    assert "1 of 19 files to parse" in again.stderr  # the run's log
 
 
 def test_every_mart_keeps_its_rules_on_the_ingested_fixtures(first_ingest, env):
@@ -144,8 +162,11 @@ def test_ctrl_c_during_an_ingest_is_one_line_and_keeps_the_published_warehouse(s
     assert first.returncode == 0, first.stderr
     before = warehouse.read_bytes()
     big = tmp_path / "many"
-    for n in range(20):  # enough pages that the parse is still running when the signal comes
-        shutil.copytree(source / "pages", big / f"copy{n}")
+    for n in range(20):  # enough pages that the parse is still running when the signal comes: other bytes
+        for page in (source / "pages").rglob("*.*"):  # each, or the warehouse holds them and none is parsed
+            target = big / f"copy{n}" / page.relative_to(source / "pages")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(page.read_bytes() + b"\n" * (n + 1))
     proc = subprocess.Popen([OOH, "ingest", "--source", str(big), "--warehouse", str(warehouse)],
                             env=env if server == "own" else temporary_env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

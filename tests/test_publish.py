@@ -478,14 +478,15 @@ def state_of(path: Path) -> tuple:
 
 @pytest.fixture(scope="module")
 def many(tmp_path_factory):
-    """The fixture pages twenty times over (copies: links out of a source folder are not followed), so that
-    parsing them takes seconds, not a tenth."""
+    """The fixture pages twenty times over, so that parsing them takes seconds, not a tenth: copies (links out
+    of a source folder are not followed), each with other bytes (newlines added at the end), as a warehouse
+    that holds a page's bytes does not parse them again."""
     folder = tmp_path_factory.mktemp("many")
     for copy in range(20):
         for page in PAGES.rglob("*.*"):
             target = folder / f"copy{copy:02}" / page.parent.name / page.name
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(page, target)
+            target.write_bytes(page.read_bytes() + b"\n" * (copy + 1))
     return folder
 
 
@@ -565,5 +566,6 @@ def test_an_ingest_builds_on_a_version_another_ingest_published_while_it_parsed(
     print(notes)
     assert len(notes) == 1 and "another writer published a newer version (load 2, " in notes[0]  # whichever published second says so
     final, previous = state_of(warehouse), state_of(_sibling(warehouse, ".prev"))
-    assert final[:2] == (3, 14)  # both loads, one on the other: every fixture page
+    distinct = len({page.read_bytes() for page in many.rglob("*.*")})
+    assert final[:2] == (3, state_of(base)[1] + 1 + distinct)  # both loads, one on the other: every page
     assert previous[0] == 2 and final[4].split()[0] == previous[3]  # built on load 2's version, which is kept

@@ -28,7 +28,7 @@ def test_the_summary_artifact_holds_the_printed_lines_then_what_changed():
     lines = words.load_lines(summary(), "pages/", "w.duckdb")
     version = Version("abc123", (), "2026-12-01 05:00:01 UTC", "ingest", 7)
     report = LoadReport(new=[("2024-34", "Tellers")], changed=[], version=version)
-    markdown = words.ingest_markdown(lines, report, 2.345)
+    markdown = words.ingest_markdown(lines, report, 2.345, words.version_line(report))
     assert markdown.splitlines()[:5] == ["# Ingest", "", lines[0], "", "- rejected file:///x/empty.html: empty file [empty]"]
     assert lines[2] in markdown
     assert "**New occupations (1):**\n\n- Tellers (2024-34)" in markdown and "**Changed occupations:** none." in markdown

@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from parsers import Page
+from warehouse.errors import WarehouseError
 from warehouse.staging import write_batch
 
 
@@ -29,11 +30,12 @@ class Input:
     page: Page | None = None
     reason_code: str | None = None  # set when the input was rejected
     reason: str | None = None
+    known: bool = False  # bytes the warehouse holds as a page of this parser version: not parsed again
 
 
 @dataclass(slots=True)
 class LoadSummary:
-    load_id: int
+    load_id: int | None  # None: nothing new, so nothing was written (no load, no new version)
     inputs_seen: int = 0
     pages_new: int = 0
     pages_replaced: int = 0
@@ -43,6 +45,7 @@ class LoadSummary:
     sections_written: int = 0
     figures_written: int = 0
     figures_refused: int = 0  # figures the pages state that were not kept (refused_figures has why)
+    inputs_not_parsed: int = 0  # inputs whose outcome the warehouse held (warehouse/unchanged.py)
     rejected: list[tuple[str, str, str]] = field(default_factory=list)  # source_url, code, reason
     quality: dict[str, int] = field(default_factory=dict)  # data quality check -> findings after this load
 
@@ -94,12 +97,16 @@ def _save(con, batches: list[str], source, parser_version, flow_run_id) -> LoadS
     con.execute(_LOAD_SQL)
     counts = con.execute(
         """SELECT (SELECT count(*) FROM staged_inputs), (SELECT count(*) FROM staged_inputs WHERE parsed),
-                  (SELECT count(*) FROM load_pages), (SELECT count(*) FROM load_write),
+                  (SELECT count(DISTINCT sha256) FROM staged_inputs WHERE parsed), (SELECT count(*) FROM load_write),
                   (SELECT count(*) FROM load_write WHERE known),
                   (SELECT count(*) FROM sections WHERE load_id = $id),
                   (SELECT count(*) FROM extracted_figures WHERE load_id = $id),
                   (SELECT count(*) FROM refused_figures WHERE load_id = $id)""", {"id": load_id}).fetchone()
     seen, parsed, unique, written, replaced, sections, figures, refused = counts
+    missing = con.execute(_MISSING_SQL).fetchone()[0]
+    if missing:  # inputs taken as unchanged (warehouse/unchanged.py) whose pages went meanwhile
+        raise WarehouseError(f"{missing} pages this ingest did not parse again, as the warehouse held them, are no "
+                             "longer there (another writer changed it meanwhile): run the ingest again")
     summary = LoadSummary(load_id=load_id, inputs_seen=seen, pages_new=written - replaced, pages_replaced=replaced,
                           pages_unchanged=unique - written, inputs_duplicate=parsed - unique,
                           inputs_rejected=seen - parsed, sections_written=sections, figures_written=figures,
@@ -121,6 +128,9 @@ def _save(con, batches: list[str], source, parser_version, flow_run_id) -> LoadS
 
 
 _LOAD_SQL = (Path(__file__).parent / "queries" / "load_staged.sql").read_text()
+# Every input loaded as parsed has its page once the load has run.
+_MISSING_SQL = """SELECT count(DISTINCT i.sha256) FROM staged_inputs i
+                  WHERE i.parsed AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.page_id = i.sha256)"""
 _STAGED_VIEWS = {"staged_inputs": "inputs", "staged_pages": "pages", "staged_sections": "sections",
                  "staged_figures": "figures", "staged_refused": "refused"}
 

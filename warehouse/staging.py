@@ -147,7 +147,7 @@ def _inputs(items: list) -> pa.Table:
         "source_url": pa.array([i.source_url for i in items], pa.string()),
         "sha256": pa.array([i.sha256 for i in items], pa.string()),
         "bytes": pa.array([i.nbytes for i in items], pa.int64()),
-        "parsed": pa.array([i.page is not None for i in items], pa.bool_()),
+        "parsed": pa.array([i.page is not None or i.known for i in items], pa.bool_()),
         "reason_code": pa.array([i.reason_code for i in items], pa.string()),
         "reason": pa.array([i.reason for i in items], pa.string()),
     })

@@ -1,0 +1,83 @@
+"""What a re-ingest costs: the whole corpus ingested into a new warehouse, then again unchanged, then again
+with 1% of its pages changed, each measured inside the flow, as ratios to the first.
+
+    python benchmarks/ingest_incremental.py [CORPUS_DIR ...] [--repeat N]
+
+Everything is measured in one run of this script, and only the ratios mean something (these machines are
+noisy). Each ingest is `ooh ingest` in a subprocess, against one Prefect server this script starts on
+loopback (or the one PREFECT_API_URL names); its time is what Prefect logs, from "Beginning flow run" to
+the flow's "Finished in state" (benchmarks/ingest_overhead.py). A changed page has one byte changed (a
+space near its end becomes a tab), so that it is a new page.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ingest_overhead import (DEFAULT_CORPUS, ROOT, _one_byte_changed, copy_corpus, run_flow,  # noqa: E402
+                             start_server, stop_server)
+
+TARGET_UNCHANGED, TARGET_CHANGED = 0.10, 0.15
+
+
+def change_pages(files: list[Path], share: float, round_no: int) -> int:
+    """Change one byte of every 1/share-th page (a different byte each round, so each round's are new)."""
+    step = max(1, round(1 / share))
+    changed = files[round_no % step::step]
+    for path in changed:
+        path.write_bytes(_one_byte_changed(path.read_bytes(), round_no + 1))
+    return len(changed)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="*", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best counts")
+    args = parser.parse_args()
+    missing = [d for d in args.corpus if not d.is_dir()]
+    if missing:
+        print(f"no corpus at {', '.join(map(str, missing))}: pass corpus folders as arguments", file=sys.stderr)
+        return 2
+    scratch = Path(tempfile.mkdtemp(prefix="ooh-bench-"))
+    server = None
+    try:
+        source = scratch / "corpus"
+        count = copy_corpus(args.corpus, source)
+        files = sorted(p for p in source.rglob("*") if p.is_file())
+        env = {k: v for k, v in os.environ.items() if k not in ("OOH_DATA_DIR", "OOH_WAREHOUSE")}
+        if "PREFECT_API_URL" not in env:
+            server, env["PREFECT_API_URL"] = start_server(scratch / "prefect")
+        env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+        run_flow(ROOT / "fixtures" / "pages", scratch / "warm", env)  # the server's first run creates its tables
+        best = {"first": float("inf"), "unchanged": float("inf"), "changed": float("inf")}
+        lines = {}
+        changed = 0
+        for round_no in range(args.repeat):
+            seconds, _, lines["first"] = run_flow(source, scratch / "data", env)
+            best["first"] = min(best["first"], seconds)
+            seconds, _, lines["unchanged"] = run_flow(source, scratch / "data", env, fresh=False)
+            best["unchanged"] = min(best["unchanged"], seconds)
+            changed = change_pages(files, 0.01, round_no)
+            seconds, _, lines["changed"] = run_flow(source, scratch / "data", env, fresh=False)
+            best["changed"] = min(best["changed"], seconds)
+        print(f"{count} files; best of {args.repeat}")
+        for name, what in (("first", "first ingest, new warehouse"), ("unchanged", "the same files again"),
+                           ("changed", f"again with {changed} pages changed (1%)")):
+            print(f"{what:<42} {best[name]:7.2f} s   {lines[name][:150]}")
+        for name, target in (("unchanged", TARGET_UNCHANGED), ("changed", TARGET_CHANGED)):
+            ratio = best[name] / best["first"]
+            print(f"{name} / first: {ratio:.3f} (target <= {target}): {'met' if ratio <= target else 'NOT met'}")
+    finally:
+        stop_server(server)
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
