@@ -15,6 +15,12 @@ NOT_OCCUPATION_SLUGS = frozenset({"home", "a-z-index", "occupation-finder"})
 HANDBOOK_HOSTS = frozenset({"www.bls.gov", "bls.gov", ""})
 
 
+def is_occupation_path(path: str) -> bool:
+    """/ooh/healthcare/medical-assistants.htm is; /ooh/about/glossary.htm and /ooh/healthcare/home.htm are not."""
+    match = _OCCUPATION.match(path)
+    return bool(match) and match["group"] not in NOT_OCCUPATIONS and match["slug"] not in NOT_OCCUPATION_SLUGS
+
+
 def occupation_paths(data: bytes) -> list[str]:
     """Paths of the occupation pages an index page links to, in page order, once each."""
     root = etree.fromstring(data, etree.HTMLParser(encoding="utf-8"))
@@ -23,9 +29,7 @@ def occupation_paths(data: bytes) -> list[str]:
     paths: list[str] = []
     for href in _LINKS(root):
         parts = urlsplit(href.strip())
-        match = _OCCUPATION.match(parts.path)
-        if (not match or parts.netloc.lower() not in HANDBOOK_HOSTS or match["group"] in NOT_OCCUPATIONS
-                or match["slug"] in NOT_OCCUPATION_SLUGS):
+        if parts.netloc.lower() not in HANDBOOK_HOSTS or not is_occupation_path(parts.path):
             continue
         if parts.path not in paths:
             paths.append(parts.path)
