@@ -157,7 +157,8 @@ class Crawl:
             if body is not None:
                 found.index_read = True
                 listed = set(occupation_paths(body))
-                pages = {url: tried for url, tried in pages.items() if urlsplit(url).path in listed}
+                narrowed = {url: tried for url, tried in pages.items() if urlsplit(url).path in listed}
+                pages = narrowed or pages  # an index that lists none of them is not understood: keep them all
         for url, tried in pages.items():
             first, *others = [Target(url, wayback.replay_url(wayback_url, c), wayback.replay_url(wayback_url, c, False),
                                      "wayback", edition, c.captured_at) for c in tried]

@@ -84,6 +84,16 @@ def test_captures_are_tried_latest_first_once_per_digest_and_at_most_three():
     assert list(pages) == ["http://www.bls.gov/ooh/healthcare/medical-assistants.htm"]
 
 
+def test_the_a_z_index_links_to_occupations_absolutely_or_relatively():
+    from parsers.index_page import occupation_paths
+
+    page = (b'<html><body><a href="healthcare/medical-assistants.htm">a</a><a href="/ooh/legal/lawyers.htm">b</a>'
+            b'<a href="http://www.bls.gov/ooh/sales/cashiers.htm">c</a><a href="../ooh/about/glossary.htm">d</a>'
+            b'<a href="healthcare/home.htm">e</a><a href="https://example.org/ooh/sales/cashiers2.htm">f</a></body></html>')
+    assert occupation_paths(page) == ["/ooh/healthcare/medical-assistants.htm", "/ooh/legal/lawyers.htm",
+                                      "/ooh/sales/cashiers.htm"]
+
+
 def test_the_edition_a_capture_states_is_read_from_its_content(site):
     stated = {(original, stamp): wayback.edition_stated_by(body) for original, stamp, body in site.timeline()}
     for (original, stamp), edition in STALE.items():
@@ -112,6 +122,25 @@ def test_cdx_answers_are_read_page_by_page(site, tmp_path):
     assert [t.url.rsplit("/", 1)[1] for t in found.targets] == [
         "medical-assistants.htm", "medical-records-and-health-information-technicians.htm"]  # not NOT_LISTED
     assert len(cdx_asked(site, before)) == 4 and len(replays(site, before)) == 1  # the A-Z index
+
+
+def test_an_index_that_lists_none_of_the_pages_does_not_narrow_them(tmp_path):
+    from fake_sites import FakeWayback
+    from flows.crawl import Crawl
+    from flows.politeness import Politeness, host_of
+
+    page = "http://www.bls.gov/ooh/healthcare/medical-assistants.htm"
+    fake = FakeWayback({page: ("20150101120000", b"<html>Job Outlook, 2012-22</html>"),
+                        "http://www.bls.gov/ooh/a-z-index.htm": ("20150101000000", b"<html><a href='x.htm'>x</a></html>")})
+    fake.start()
+    crawl = Crawl(Politeness(contact="tests@example.org", allowed_hosts=frozenset({host_of(fake.url)}), delay=0.001,
+                             cdx_delay=0.001), tmp_path, "run", keep=False)
+    try:
+        found = crawl.discover_wayback(fake.url, "2014-15", lambda urls: {})
+    finally:
+        crawl.close()
+        fake.stop()
+    assert found.index_read and [t.url for t in found.targets] == [page]
 
 
 # --- end to end: `ooh fetch wayback` ---------------------------------------------------------------------
@@ -163,6 +192,12 @@ def test_an_edition_not_in_the_catalogue_is_one_line(site, env, tmp_path):
     assert result.stderr.strip().splitlines() == [
         "ooh fetch: no edition 2009-10 in the catalogue (parsers/editions.csv): known are "
         + ", ".join(e.name for e in CATALOGUE)]
+
+
+def test_the_wayback_options_are_refused_for_the_live_handbook(env, tmp_path):
+    result = ooh(env, "fetch", "live", "--dry-run", "--contact", "tests@example.org", warehouse=tmp_path / "x.duckdb")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["ooh fetch: --edition, --all and --dry-run are for 'ooh fetch wayback'"]
 
 
 # --- the whole backfill: planned, run, stopped and resumed -----------------------------------------------
