@@ -51,7 +51,8 @@ class Plan:
         return self.cdx_requests + sum(e.index_requests + e.candidates for e in self.editions)
 
 
-def read_plan(editions: list[str], wayback_url: str, warehouse: Path, politeness: Politeness, archive_dir: Path) -> Plan:
+def read_plan(editions: list[str], wayback_url: str, warehouse: Path, politeness: Politeness,
+              archive_dir: Path) -> Plan:
     con = connect(warehouse, read_only=True) if Path(warehouse).exists() else None
     crawl = Crawl(politeness, archive_dir, "plan", keep=False)
     try:

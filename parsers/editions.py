@@ -26,7 +26,8 @@ CATALOGUE = Path(__file__).with_name("editions.csv")
 
 _PRINTED = re.compile(r"Occupational Outlook Handbook,\s+((?:19|20)\d\d)-(\d\d)\s+Edition", re.I)
 # Quick Facts and its glossary pop-ups: "Job Outlook, 2010-20", "Employment Change, projected 2024–34"
-_SPAN = re.compile(r"(?:Job Outlook|Employment Change),\s+(?:projected\s+)?((?:19|20)\d\d)\s*[\u2013\u2014-]\s*(\d\d(?:\d\d)?)\b")
+_SPAN = re.compile(r"(?:Job Outlook|Employment Change),\s+(?:projected\s+)?"
+                   r"((?:19|20)\d\d)\s*[\u2013\u2014-]\s*(\d\d(?:\d\d)?)\b")
 _JOBS = re.compile(r"Number of Jobs,\s+((?:19|20)\d\d)\b")
 _PAY = re.compile(r"\b((?:19|20)\d\d)\s+Median Pay\b", re.I)
 

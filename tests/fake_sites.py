@@ -336,7 +336,8 @@ def editions_wayback(corpus: Path) -> FakeWayback:
         if edition.url_scheme == "ocos":
             for name, page in ocos.items():
                 host = edition.hosts[0] if name != "ocos001" else edition.hosts[-1]
-                captures.setdefault(f"http://{host}/oco/{name}.htm", []).append((stamp, as_printed_edition(page, edition)))
+                captures.setdefault(f"http://{host}/oco/{name}.htm", []).append(
+                    (stamp, as_printed_edition(page, edition)))
             continue
         scheme = "https" if edition.base_year >= 2018 else "http"
         for name, page in ooh.items():
