@@ -40,8 +40,7 @@ _SEPARATED_HEADER = b"\r\n\r\nWARC/1."  # the end of one record and the start of
 
 class WarcArchive:
     def __init__(self, directory: Path, run_id: str):
-        self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory = Path(directory)  # made with the first record: a run that archives nothing leaves no trace
         self.run_id = run_id
         self._lock = threading.Lock()
         self._part = 0
@@ -52,6 +51,7 @@ class WarcArchive:
             if self._file:
                 self._file.close()
             self._part += 1
+            self.directory.mkdir(parents=True, exist_ok=True)
             path = self.directory / f"ooh-{self.run_id}-{self._part:03d}.warc.gz"
             self._file = path.open("xb")  # write-once: never reopen an existing file
         return self._file

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flows.settings import DEFAULT_SOURCE, SettingsError, configure_prefect, load_settings
-from flows.report import fetch_lines, load_lines, stop_line
+from flows.report import fetch_lines, load_lines, plan_lines, stop_line
 from warehouse.errors import WarehouseError
 
 # The occupations any of whose titles, in any edition, contain the words asked for; each across editions.
@@ -36,7 +36,13 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("fetch", help="fetch pages into the archive, then parse and load them (a Prefect flow)")
     p.add_argument("kind", choices=("live", "wayback"), help="live: the current handbook; wayback: a past edition")
-    p.add_argument("--edition", help="wayback: the edition, e.g. 2010-11")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--edition", help="wayback: the edition, as the catalogue names it: 1998-99 ... 2018-19, "
+                                         "then by projection span, 2018-28 ... 2024-34")
+    which.add_argument("--all", action="store_true",
+                       help="wayback: every edition that has left the site, one after the other (resumable)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="wayback: print the plan (editions, CDX queries, pages, requests) and fetch no page")
     p.add_argument("--contact", default=settings.contact,
                    help="your e-mail address, sent in the User-Agent as BLS asks (default: $OOH_CONTACT)")
     p.add_argument("--warehouse", default=str(settings.warehouse))
@@ -287,8 +293,9 @@ def cmd_fetch(args, settings) -> int:
     if not args.contact or "@" not in args.contact:
         raise UserError("give a contact e-mail address (--contact or OOH_CONTACT): BLS asks automated clients "
                         "to identify themselves with one")
-    if args.kind == "wayback" and not args.edition:
-        raise UserError("give the edition to backfill, e.g. --edition 2010-11")
+    edition = _wayback_edition(args)
+    if args.dry_run:
+        return _print_plan(args, settings, edition)
     _check_prefect_api()
     prepare(args.warehouse, report=print, wait=settings.lock_wait)
     _start_prefect(settings)
@@ -297,7 +304,7 @@ def cmd_fetch(args, settings) -> int:
 
     try:
         with command_line_run():
-            state = fetch(args.kind, args.warehouse, args.contact, edition=args.edition,
+            state = fetch(args.kind, args.warehouse, args.contact, edition=edition,
                           handbook_url=args.handbook_url, wayback_url=args.wayback_url, delay=args.delay,
                           limit=args.limit, then_ingest=not args.no_ingest, return_state=True)
     except KeyboardInterrupt:
@@ -311,6 +318,43 @@ def cmd_fetch(args, settings) -> int:
     if summary.stopped:
         print(f"ooh fetch: {stop_line(summary)}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _wayback_edition(args) -> str | None:
+    """The edition parameter of the fetch flow: the one named, 'all', or None for the live handbook."""
+    if args.kind == "live":
+        if args.edition or args.all or args.dry_run:
+            raise UserError("--edition, --all and --dry-run are for 'ooh fetch wayback'")
+        return None
+    if args.all:
+        return "all"
+    if not args.edition:
+        raise UserError("give the edition to backfill, e.g. --edition 2010-11, or --all")
+    from flows.wayback import wayback_editions
+
+    try:
+        wayback_editions(args.edition)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    return args.edition
+
+
+def _print_plan(args, settings, edition: str) -> int:
+    """--dry-run: no Prefect, no archive, the warehouse only read."""
+    from flows.crawl import DiscoveryError
+    from flows.http import HardStop
+    from flows.plan import read_plan
+    from flows.politeness import host_of, politeness_for
+    from flows.wayback import wayback_editions
+
+    politeness = politeness_for(settings, args.contact, [host_of(args.wayback_url)], args.delay)
+    try:
+        plan = read_plan(wayback_editions(edition), args.wayback_url, Path(args.warehouse), politeness,
+                         settings.archive_for(args.warehouse))
+    except (DiscoveryError, HardStop) as exc:
+        raise UserError(str(exc)) from exc
+    print("\n".join(plan_lines(plan)))
     return 0
 
 

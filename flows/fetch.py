@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
+from prefect.runtime import flow_run, task_run
 from prefect.states import Failed
 from pydantic import Field
 
@@ -24,16 +24,18 @@ from flows.artifacts import create_failure_artifact, create_fetch_artifacts
 from flows.crawl import BatchResult, Crawl, DiscoveryError, Target
 from flows.http import HardStop
 from flows.ingest import ingest, prepare_warehouse
-from flows.politeness import Politeness, host_of
+from flows.politeness import host_of, politeness_for
 from flows.runs import tag_run, today, warehouse_tag
-from flows.settings import Settings, load_settings
-from warehouse.archive_index import read_index_coverage, read_known, save_captures, save_run_end, save_run_start
+from flows.settings import load_settings
+from flows.wayback import wayback_editions
+from warehouse.archive_index import (read_archived_editions, read_index_coverage, read_known, save_captures,
+                                     save_run_end, save_run_start)
 from warehouse.db import connect
 from warehouse.errors import WarehouseError
 from warehouse.publish import publishing
 from warehouse.load import LoadSummary
 
-EDITION = r"^\d{4}-\d{2}$"  # as printed: 2010-11
+EDITION = r"^(\d{4}-\d{2}|all)$"  # as printed (2010-11) or by projection span (2024-34); all: every past edition
 
 
 @dataclass(slots=True)
@@ -49,17 +51,9 @@ class FetchSummary:
     left: int = 0  # pages left to fetch because the run stopped (the one it stopped at included)
     stopped: str | None = None
     load: LoadSummary | None = None
-
-
-def politeness_for(settings: Settings, contact: str, hosts: list[str], delay: float | None = None) -> Politeness:
-    return Politeness(
-        contact=contact, allowed_hosts=frozenset(hosts),
-        delay=settings.delay if delay is None else delay,
-        # an overridden delay scales the CDX API's stricter one alike
-        cdx_delay=settings.cdx_delay if delay is None else delay * settings.cdx_delay / settings.delay,
-        timeout=settings.timeout, deadline=settings.response_deadline, retries=settings.retries,
-        max_bytes=settings.max_bytes, freshness_days=settings.freshness_days,
-    )
+    other_edition: int = 0  # Wayback captures that stated another edition than the one sought (archived as theirs)
+    unmatched: int = 0  # Wayback pages none of whose captures in the window states the edition sought
+    requests: int = 0  # requests the run made (attempts; robots.txt not counted)
 
 
 def save_unindexed(con: duckdb.DuckDBPyConnection, archive_dir: Path, max_bytes: int) -> int:
@@ -99,19 +93,24 @@ def fetch_run_name() -> str:
     return f"fetch-{what}-{today()}"
 
 
+def discover_run_name() -> str:
+    """discover-pages-live, discover-pages-wayback-2010-11."""
+    params = task_run.parameters
+    return f"discover-pages-{params['kind']}" + (f"-{params['edition']}" if params.get("edition") else "")
+
+
 # Discovery asks the network (the A-Z index, the CDX API): retried as a whole on an infrastructure fault.
-@task(name="discover-pages", task_run_name="discover-pages-{kind}", cache_policy=NO_CACHE, retries=2,
+@task(name="discover-pages", task_run_name=discover_run_name, cache_policy=NO_CACHE, retries=2,
       retry_delay_seconds=30, retry_condition_fn=_retry_unless_refused)
 def discover_pages(crawl: Crawl, kind: str, edition: str | None, handbook_url: str, wayback_url: str,
                    warehouse: str) -> list[Target]:
     con = connect(warehouse, read_only=True)
     try:
-        known = read_known(con, crawl.discovery_urls(kind, handbook_url, wayback_url, edition))
+        if kind == "live":
+            return crawl.discover_live(handbook_url, read_known(con, crawl.discovery_urls(kind, handbook_url)))
+        return crawl.discover_wayback(wayback_url, edition, lambda urls: read_known(con, urls)).targets
     finally:
         con.close()
-    if kind == "live":
-        return crawl.discover_live(handbook_url, known)
-    return crawl.discover_wayback(wayback_url, edition, known)
 
 
 @task(name="fetch-batch", task_run_name="fetch-batch-{batch_no}-of-{batches}", cache_policy=NO_CACHE, retries=2,
@@ -151,7 +150,8 @@ def fetch(
         kind: 'live': the current handbook, from its A-Z index; 'wayback': a past edition's captures.
         warehouse: The DuckDB file (default: OOH_WAREHOUSE, else ooh.duckdb in OOH_DATA_DIR).
         contact: E-mail address sent in the User-Agent, as BLS asks (default: OOH_CONTACT; required).
-        edition: For 'wayback': the edition to backfill, as printed, e.g. 2010-11.
+        edition: For 'wayback': the edition to backfill, as the catalogue names it (2010-11, 2024-34), or 'all'
+            for every edition that has left the site.
         handbook_url: The live handbook's site (default: OOH_HANDBOOK_URL, https://www.bls.gov).
         wayback_url: The Wayback Machine (default: OOH_WAYBACK_URL, https://web.archive.org).
         delay: Seconds between requests to one host (default: OOH_DELAY, 1.0).
@@ -172,7 +172,11 @@ def fetch(
         return _refused("give a contact e-mail address (the contact parameter or OOH_CONTACT): BLS asks automated "
                         "clients to identify themselves with one", started)
     if kind == "wayback" and not edition:
-        return _refused("give the edition to backfill (the edition parameter), e.g. 2010-11", started)
+        return _refused("give the edition to backfill (the edition parameter), e.g. 2010-11, or all", started)
+    try:
+        editions = wayback_editions(edition) if kind == "wayback" else [None]
+    except ValueError as exc:
+        return _refused(str(exc), started, exc)
     prepared = prepare_warehouse(warehouse, settings.lock_wait)
     if isinstance(prepared, WarehouseError):
         return _refused(str(prepared), started, prepared)
@@ -188,13 +192,15 @@ def fetch(
     if summary.reindexed:
         logger.info("indexed %d archived records an interrupted run had left out of the index", summary.reindexed)
     try:
-        targets = discover_pages(crawl, kind, edition, handbook_url, wayback_url, warehouse)
+        targets = [target for name in editions
+                   for target in discover_pages(crawl, kind, name, handbook_url, wayback_url, warehouse)]
         if limit:
             targets = targets[:limit]
         with _publishing(warehouse) as con:
             save_captures(con, crawl.take_pending(), [], run_id)
-            known = read_known(con, [t.fetch_url for t in targets])
-        todo, summary.skipped = crawl.still_wanted(targets, known)
+            known = read_known(con, [c.fetch_url for t in targets for c in (t, *t.others)])
+            archived = read_archived_editions(con, [t.url for t in targets if t.source_kind == "wayback"])
+        todo, summary.skipped, summary.unmatched = crawl.still_wanted(targets, known, archived)
         summary.targets = len(targets)
         batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
         logger.info("%s: %d pages, %d archived already, %d to fetch in %d batches",
@@ -203,6 +209,8 @@ def fetch(
             result = fetch_batch(crawl, batch, known, warehouse, run_id, no, len(batches))
             summary.fetched += result.fetched
             summary.unchanged += result.unchanged
+            summary.other_edition += result.other_edition
+            summary.unmatched += len(result.unmatched)
             summary.failures += [(f["url"], f["attempts"], f["last_status"], f["reason"]) for f in result.failures]
             if result.stopped:  # a refusal or the run's deadline: the result of the run, not a crash
                 summary.stopped, summary.left = result.stopped, result.left + sum(map(len, batches[no:]))
@@ -210,6 +218,7 @@ def fetch(
     except HardStop as stop:  # the same, while finding the pages
         summary.stopped = str(stop)
     finally:
+        summary.requests = crawl.requests
         crawl.close()
         if summary.stopped:
             logger.error("stopped: %s", summary.stopped)

@@ -11,7 +11,11 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
 
 RETRYABLE = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
 PRODUCT = "ooh-warehouse"  # the name robots.txt rules address
@@ -39,6 +43,17 @@ class Politeness:
     def wait_for(self, cdx: bool = False) -> float:
         base = self.cdx_delay if cdx else self.delay
         return base * (1 + self.jitter * (random.random() - 0.5))
+
+
+def politeness_for(settings: Settings, contact: str, hosts: list[str], delay: float | None = None) -> Politeness:
+    return Politeness(
+        contact=contact, allowed_hosts=frozenset(hosts),
+        delay=settings.delay if delay is None else delay,
+        # an overridden delay scales the CDX API's stricter one alike
+        cdx_delay=settings.cdx_delay if delay is None else delay * settings.cdx_delay / settings.delay,
+        timeout=settings.timeout, deadline=settings.response_deadline, retries=settings.retries,
+        max_bytes=settings.max_bytes, freshness_days=settings.freshness_days,
+    )
 
 
 def host_of(url: str) -> str:

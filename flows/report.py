@@ -65,6 +65,10 @@ def fetch_lines(summary, archive: str) -> list[str]:
     lines.append(f"Fetched {summary.source} into {archive}: {summary.targets} pages found, {summary.fetched} fetched, "
                  f"{summary.unchanged} unchanged, {summary.skipped} archived already, {len(summary.failures)} failed"
                  f"{f', {summary.left} left to fetch' if summary.stopped else ''}.")
+    if summary.source.startswith("wayback"):
+        lines.append(f"  {summary.requests} requests made; {summary.other_edition} captures stated another edition "
+                     f"(archived as that edition's); {summary.unmatched} pages have no capture left that states the "
+                     "edition sought.")
     for reason, count in Counter(reason for *_, reason in summary.failures).most_common():
         examples = [url for url, *_, r in summary.failures if r == reason][:3]
         lines.append(f"  {count} failed: {reason} (e.g. {', '.join(examples)})")
@@ -127,3 +131,40 @@ def quality_rows(summary: LoadSummary, report: LoadReport | None) -> list[dict]:
 def failure_rows(summary) -> list[dict]:
     return [{"url": url, "attempts": attempts, "last_status": status, "reason": reason}
             for url, attempts, status, reason in summary.failures]
+
+
+_URL_SHAPES = {"ocos": "/oco/ocosNNN.htm", "ooh": "/ooh/<group>/<slug>.htm"}
+
+
+def plan_lines(plan) -> list[str]:
+    """A Wayback backfill's plan (flows.plan.Plan), as `ooh fetch wayback --dry-run` prints it."""
+    lines = [f"Wayback backfill plan: {len(plan.editions)} editions from {plan.wayback} (a dry run: no page "
+             "fetched, nothing archived)"]
+    for entry in plan.editions:
+        edition, found = entry.edition, entry.discovery
+        until = edition.on_site_to.isoformat() if edition.on_site_to else "now"
+        index = _index_note(edition.url_scheme, found)
+        lines.append(f"  {edition.name}  on bls.gov {edition.on_site_from.isoformat()} to {until}, "
+                     f"{_URL_SHAPES[edition.url_scheme]}: {len(found.targets)} pages captured{index}, "
+                     f"{entry.archived} archived already, {entry.unmatched} with no capture left, "
+                     f"{entry.to_fetch} to fetch ({entry.candidates} captures to try at most)")
+        lines += [f"      CDX: {url}" for url in found.cdx_urls]
+        if entry.index_requests:
+            lines.append(f"      A-Z index: {found.index_url}")
+    indexes = sum(e.index_requests for e in plan.editions)
+    pages = sum(e.to_fetch for e in plan.editions)
+    lines.append(f"Requests: {plan.least} at least ({plan.cdx_requests} CDX queries, {indexes} A-Z index replays, "
+                 f"{pages} page replays), {plan.most} at most if captures state other editions; robots.txt once "
+                 f"per host besides. This plan made {plan.asked} of them (the CDX queries; answers archived by "
+                 "earlier runs are read from the archive).")
+    return lines
+
+
+def _index_note(url_scheme: str, found) -> str:
+    if url_scheme == "ocos":
+        return ""
+    if found.index_read:
+        return " (as the archived A-Z index of the time lists them)"
+    if found.index_url:
+        return " (at most: the A-Z index of the time, one replay, narrows them)"
+    return " (no A-Z index captured in the window: all of them)"

@@ -7,6 +7,7 @@ import csv
 import gzip
 import hashlib
 import json
+import re
 import socket
 import sys
 import threading
@@ -176,7 +177,7 @@ class FakeSite:
         return 200
 
     def gzipped(self, path: str, body: bytes) -> bytes:
-        key = (path, len(body))
+        key = (path, hashlib.sha1(body).digest())  # by content: CDX answers of one path differ by query
         if key not in self._gzip:
             self._gzip[key] = gzip.compress(body, compresslevel=6)
         return self._gzip[key]
@@ -197,29 +198,65 @@ class FakeSite:
 
 
 class FakeWayback(FakeSite):
-    """The CDX API and id_ replay for captures of given original URLs."""
+    """The CDX API and id_ replay for captures of given original URLs, each captured once or several times.
 
-    def __init__(self, captures: dict[str, tuple[str, bytes]], robots: str = "User-agent: *\nAllow: /\n"):
-        # captures: original URL -> (14-digit timestamp, bytes)
+    The CDX API as the Wayback Machine's answers it, for what the project asks: url with matchType=prefix
+    (or exact), from/to (partial timestamps), filter=original:REGEX (a whole-field match; other filters
+    are ignored: every capture here is a 200 text/html), collapse=digest (adjacent equal digests of a URL),
+    and limit with showResumeKey/resumeKey paging. Replays ignore the scheme and a :80 port, as the
+    Wayback Machine does."""
+
+    def __init__(self, captures: dict[str, tuple[str, bytes] | list[tuple[str, bytes]]],
+                 robots: str = "User-agent: *\nAllow: /\n"):
+        # captures: original URL -> (14-digit timestamp, bytes), or a list of them
         super().__init__({}, robots)
         self.captures = captures
 
+    def timeline(self) -> list[tuple[str, str, bytes]]:
+        """(original, timestamp, bytes) of every capture, in CDX order (by URL, then time)."""
+        rows = [(original, stamp, body) for original, held in self.captures.items()
+                for stamp, body in (held if isinstance(held, list) else [held])]
+        return sorted(rows, key=lambda row: (_key(row[0]), row[1]))
+
     def body_for(self, req: BaseHTTPRequestHandler, path: str) -> bytes | None:
         if path == "/cdx/search/cdx":
-            query = parse_qs(urlsplit(req.path).query)
-            prefix, start, end = query["url"][0], query["from"][0], query["to"][0]
-            rows = [["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]]
-            for original, (stamp, body) in sorted(self.captures.items()):
-                if original.split("://", 1)[1].startswith(prefix) and start <= stamp[: len(start)] <= end:
-                    rows.append(["gov,bls)" + urlsplit(original).path, stamp, original, "text/html", "200",
-                                 hashlib.sha1(body).hexdigest().upper(), str(len(body))])
-            return json.dumps(rows).encode()
+            return self.cdx(parse_qs(urlsplit(req.path).query))
         if path.startswith("/web/"):
             stamp, _, original = path[len("/web/"):].partition("/")
-            capture = self.captures.get(original)
-            if capture and stamp == capture[0] + "id_":
-                return capture[1]
+            return next((body for o, t, body in self.timeline() if _key(o) == _key(original) and stamp == t + "id_"),
+                        None)
         return super().body_for(req, path)
+
+    def cdx(self, query: dict[str, list[str]]) -> bytes:
+        url, start, end = query["url"][0], query.get("from", [""])[0], query.get("to", ["9"])[0]
+        prefix = query.get("matchType", ["exact"])[0] == "prefix"
+        patterns = [re.compile(f[len("original:"):]) for f in query.get("filter", []) if f.startswith("original:")]
+        rows, last = [], {}
+        for original, stamp, body in self.timeline():
+            bare = original.split("://", 1)[1]
+            if not (bare.startswith(url) if prefix else bare == url) or not start <= stamp[: len(start)] <= end:
+                continue
+            if not all(p.fullmatch(original) for p in patterns):
+                continue
+            digest = hashlib.sha1(body).hexdigest().upper()
+            if "collapse" in query and last.get(_key(original)) == digest:
+                continue
+            last[_key(original)] = digest
+            rows.append(["gov,bls)" + urlsplit(original).path, stamp, original, "text/html", "200", digest,
+                         str(len(body))])
+        offset = int(query.get("resumeKey", ["0"])[0])
+        limit = int(query.get("limit", [str(len(rows))])[0])
+        page = [["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"],
+                *rows[offset : offset + limit]]
+        if "showResumeKey" in query and offset + limit < len(rows):
+            page += [[], [str(offset + limit)]]
+        return json.dumps(page).encode()
+
+
+def _key(original: str) -> str:
+    """A URL as the Wayback Machine matches it: without scheme or a :80 port."""
+    parts = urlsplit(original)
+    return parts.netloc.lower().removesuffix(":80") + parts.path
 
 
 def live_site(corpus: Path) -> FakeSite:
@@ -240,4 +277,78 @@ def wayback_site(corpus: Path, stamp: str = "20100601120000") -> FakeWayback:
         for row in csv.DictReader(handle, delimiter="\t"):
             if row["path"].startswith("ooh-2010-11/") and "/errors/" not in row["path"] and row["original_url"]:
                 captures[row["original_url"]] = (stamp, (corpus / "real" / row["path"]).read_bytes())
+    return FakeWayback(captures)
+
+
+# --- several editions of the same URLs, in both URL eras ----------------------------------------------
+OCOS_PAGES = ("ocos103", "ocos001", "ocos002")  # medical records technicians, accountants, administrative managers
+OOH_PAGES = ("healthcare__medical-records-and-health-information-technicians", "healthcare__medical-assistants")
+# Captures whose date falls in one edition's window but whose content states the one before: a stale copy.
+# Each is the latest capture of its window, so it is the first one tried.
+STALE = {("http://www.bls.gov/oco/ocos103.htm", "20091201120000"): "2006-07",
+         ("https://www.bls.gov/ooh/healthcare/medical-records-and-health-information-technicians.htm",
+          "20230901120000"): "2020-30"}
+NOT_LISTED = "/ooh/healthcare/an-occupation-the-index-does-not-list.htm"  # captured, but no A-Z index links it
+
+
+def as_printed_edition(page: bytes, edition) -> bytes:
+    """A 2010-11 ocos page rewritten to state another printed edition: its name and projection span."""
+    span = f"{edition.projection_start}-{edition.projection_end % 100:02d}".encode()
+    return page.replace(b"2010-11 Edition", f"{edition.name} Edition".encode()).replace(b"2008-18", span)
+
+
+def as_web_edition(page: bytes, edition) -> bytes:
+    """A current page rewritten to state another web edition: the years of Quick Facts and of the text, and
+    for the editions named by two years (2012-13 to 2018-19) a citation line naming it, as theirs had."""
+    base, end = edition.base_year, edition.projection_end
+    page = page.replace("2024–34".encode(), f"{base}–{end % 100:02d}".encode())
+    page = page.replace(b"2024 to 2034", f"{base} to {end}".encode())
+    page = re.sub(rb"(?<![\d,$.])2024(?!\d)", str(base).encode(), page)
+    if edition.name != f"{base}-{end % 100:02d}":
+        citation = (f"<p>Bureau of Labor Statistics, U.S. Department of Labor, <em>Occupational Outlook Handbook, "
+                    f"{edition.name} Edition</em>, on the Internet.</p></body>")
+        page = page.replace(b"</body>", citation.encode(), 1)
+    return page
+
+
+def _middle(edition) -> str:
+    from datetime import timedelta
+
+    end = edition.on_site_to or edition.on_site_from + timedelta(days=120)
+    return (edition.on_site_from + (end - edition.on_site_from) / 2).strftime("%Y%m%d") + "120000"
+
+
+def editions_wayback(corpus: Path) -> FakeWayback:
+    """Every catalogue edition's captures of the same few URLs, made from real corpus pages rewritten to
+    state that edition (as_printed_edition, as_web_edition): three /oco/ocosNNN.htm pages through 2010-11
+    (on stats.bls.gov for 1998-99, and 2000-01 but for ocos001), two /ooh/<group>/<slug>.htm pages and the
+    A-Z index of the time since 2012-13 (https since 2018-28), a page captured that no index lists, and the
+    STALE captures."""
+    from parsers.editions import catalogue_edition, read_catalogue
+
+    real = corpus / "real"
+    ocos = {name: next((real / "ooh-2010-11").glob(f"{name}_*.html")).read_bytes() for name in OCOS_PAGES}
+    ooh = {name: (real / "ooh-current" / f"{name}.html").read_bytes() for name in OOH_PAGES}
+    index = next((real / "index-pages").glob("*.html")).read_bytes()
+    captures: dict[str, list[tuple[str, bytes]]] = {}
+    for edition in read_catalogue():
+        stamp = _middle(edition)
+        if edition.url_scheme == "ocos":
+            for name, page in ocos.items():
+                host = edition.hosts[0] if name != "ocos001" else edition.hosts[-1]
+                captures.setdefault(f"http://{host}/oco/{name}.htm", []).append(
+                    (stamp, as_printed_edition(page, edition)))
+            continue
+        scheme = "https" if edition.base_year >= 2018 else "http"
+        for name, page in ooh.items():
+            group, slug = name.split("__")
+            captures.setdefault(f"{scheme}://www.bls.gov/ooh/{group}/{slug}.htm", []).append(
+                (stamp, as_web_edition(page, edition)))
+        captures.setdefault(f"{scheme}://www.bls.gov/ooh/a-z-index.htm", []).append((stamp[:8] + "000000", index))
+        if edition.name == "2014-15":
+            captures[f"http://www.bls.gov{NOT_LISTED}"] = [(stamp, as_web_edition(ooh[OOH_PAGES[0]], edition))]
+    for (original, stamp), stated in STALE.items():
+        page = ocos["ocos103"] if "/oco/" in original else ooh[OOH_PAGES[0]]
+        rewrite = as_printed_edition if "/oco/" in original else as_web_edition
+        captures[original].append((stamp, rewrite(page, catalogue_edition(stated))))
     return FakeWayback(captures)

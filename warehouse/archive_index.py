@@ -81,6 +81,15 @@ def read_known(con: duckdb.DuckDBPyConnection, fetch_urls: list[str]) -> dict[st
     return {url: last for url, last in rows}
 
 
+def read_archived_editions(con: duckdb.DuckDBPyConnection, urls: list[str]) -> set[tuple[str, str]]:
+    """(url, edition) of the Wayback captures archived with a 200 among these page URLs: the editions of
+    each page the archive holds already."""
+    rows = con.execute(
+        """SELECT DISTINCT url, edition FROM captures WHERE source_kind = 'wayback' AND status = 200
+           AND edition IS NOT NULL AND url IN (SELECT unnest(?))""", [urls]).fetchall()
+    return {(url, edition) for url, edition in rows}
+
+
 def read_archived_pages(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
     """(page_url, warc_file, warc_offset) of every archived page's latest content."""
     return con.execute("SELECT page_url, warc_file, warc_offset FROM archived_pages ORDER BY page_url").fetchall()
