@@ -42,7 +42,7 @@ EXPECTED_FIGURES = {
 # Quick Facts labels and the figures each must yield when its cell states a value.
 QUICK_FACTS = (
     (re.compile(r"median pay$", re.I), "quick_facts/median_pay", {("wage", "median")}),
-    (re.compile(r"^typical entry-level education", re.I), "quick_facts/entry_level_education", {("education", "entry_level")}),
+    (re.compile(r"^(?:typical )?entry-level education", re.I), "quick_facts/entry_level_education", {("education", "entry_level")}),
     (re.compile(r"^work experience", re.I), "quick_facts/work_experience", {("education", "work_experience")}),
     (re.compile(r"^on-the-job training", re.I), "quick_facts/on_the_job_training", {("education", "on_the_job_training")}),
     (re.compile(r"^number of jobs", re.I), "quick_facts/number_of_jobs", {("employment", "jobs")}),

@@ -30,8 +30,9 @@ _PERCENT_CATEGORY = re.compile(r"^(?P<pct>[-\u2212\u2013]?\d+(?:\.\d+)?)\s*%\s*\
 _MEDIAN_LEAD = re.compile(r"\bmedian\s+(?:(?P<per>annual|hourly|weekly)\s+)?(?:wage|earnings|salar)", re.I)
 _EMPLOYER_LEAD = re.compile(r"\blargest employers\b|\bindustries that employed the most\b", re.I)
 _PERIOD = {"annual": "year", "hourly": "hour", "weekly": "week", None: None}
-_EDUCATION = {
+_EDUCATION = {  # the labels of every edition: "Entry-Level Education" until 2014-15, then "Typical ..."
     "typical entry-level education": "entry_level",
+    "entry-level education": "entry_level",
     "work experience in a related occupation": "work_experience",
     "on-the-job training": "on_the_job_training",
 }
