@@ -23,7 +23,7 @@ PARSER_VERSION = "6"
 def parse_page(data: bytes) -> Page:
     doc = decode(data)
     layout = detect_layout(doc)
-    draft = LAYOUTS[layout](doc)
+    draft = LAYOUTS[layout].parse(doc)
     malformed: list = []
     figures, refused = screen(extract_figures(draft.sections, draft.edition, draft.title, malformed), draft.edition)
     return Page(

@@ -75,9 +75,9 @@ def test_floors_file_is_valid():
     assert floors and all(0 <= v <= 1 for cls in floors.values() for v in cls.values())
     # What the gate promises: every 2010-11 full statement and every current Quick Facts page complete.
     for check in ("figure/employment/jobs", "figure/wage/median", "figure/projection/table"):
-        assert floors["ocos_full"][check] == 1.0
+        assert floors["ocos_full 2010-11"][check] == 1.0
     for check in ("quick_facts/median_pay", "quick_facts/number_of_jobs", "quick_facts/job_outlook",
                   "quick_facts/employment_change", "quick_facts/entry_level_education",
                   "quick_facts/work_experience", "quick_facts/on_the_job_training"):
-        assert floors["tabbed_quick_facts"][check] == 1.0
+        assert floors["tabbed_quick_facts 2024-34"][check] == 1.0
     json.dumps(floors)

@@ -16,7 +16,8 @@ from parsers.decode import Decoded
 from parsers.editions import printed_edition
 from parsers.errors import MissingContent
 from parsers.layouts.draft import Draft
-from parsers.model import Block, Paragraph, Section, Table
+from parsers.layouts.registry import Layout, PageClass
+from parsers.model import Block, Page, Paragraph, Section, Table
 from parsers.taxonomy import section_key
 from parsers.text import clean
 
@@ -118,3 +119,20 @@ def _blocks(paragraphs: list[list[str]]) -> list[Block]:
             if text:
                 blocks.append(Paragraph(text))
     return blocks
+
+
+PRINTED = PageClass("mirror_text", PRINTED_ORDER, ("employment/jobs", "wage/median", "outlook/category"))
+_MARKERS = ("Significant Points", "Nature of the Work")
+
+
+def recognise(doc: Decoded) -> bool:
+    return all(marker in doc.text for marker in _MARKERS)
+
+
+def classify(page: Page) -> PageClass:
+    return PRINTED
+
+
+LAYOUT = Layout("mirror_text", parse, classify,
+                "a printed edition's statement as plain text (with 'Significant Points' and 'Nature of the Work')",
+                recognise=recognise, order=30)
