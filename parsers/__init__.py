@@ -17,7 +17,7 @@ from parsers.model import Figure, Page, Section
 from parsers.plausible import screen
 
 # Bump when a change alters what any page parses to: the warehouse re-loads pages parsed by another version.
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 
 
 def parse_page(data: bytes) -> Page:
