@@ -184,7 +184,18 @@ def test_plain_text_rendering_of_a_current_page(name):
     assert [s.key for s in page.sections] == [s.key for s in html.sections]
     assert figures(page, "quick_facts") == figures(html, "quick_facts")
     assert headline(page) == headline(html)
+    assert figures(page) == figures(html)  # the tables too, from their lines of tab-separated cells
     assert "median annual wage for all workers" not in "\n".join(s.text for s in page.sections)
+
+
+@pytest.mark.parametrize("name", ["web-developers", "data-scientists"])
+def test_plain_text_without_a_citation_ends_at_the_glossary_popups(name):
+    plain = plain_text_of(without_citation(capture(name)))
+    assert "Suggested citation" not in plain and "\nWhat They Do\n" in plain
+    page, html = parse_page(plain.encode()), twin(name)
+    assert [s.key for s in page.sections] == [s.key for s in html.sections]
+    assert figures(page) == figures(parse_page(plain_text_of(capture(name)).encode()))
+    assert "tab describes" not in "\n".join(s.text for s in page.sections)
 
 
 def test_the_seed_is_still_read_as_before():

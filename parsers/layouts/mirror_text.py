@@ -198,10 +198,8 @@ def _section_starts(body: list[Line], markdown: bool, allowed: tuple[str, ...]) 
     sections the edition does not have (the current site's "Employment" inside Job Outlook) are text."""
     keyed = [(i, key) for i, line in enumerate(body) if (key := _heading_key(line, markdown)) in allowed]
     if not markdown:
-        later = {}
-        for i, key in keyed:
-            later[key] = i  # the last of a key's headings starts its section; earlier ones are the recap's
-        return {i: key for i, key in keyed if later[key] == i}, set(), len(body)
+        starts, stop = _plain_starts(keyed, len(body), allowed)
+        return starts, set(), stop
     level = body[keyed[0][0]].level if keyed else 0
     starts: dict[int, str] = {}
     others: set[int] = set()
@@ -216,6 +214,41 @@ def _section_starts(body: list[Line], markdown: bool, allowed: tuple[str, ...]) 
         elif key in allowed:
             starts[i] = key
     return starts, others, len(body)
+
+
+def _plain_starts(keyed: list[tuple[int, str]], end: int, order: tuple[str, ...]) -> tuple[dict[int, str], int]:
+    """A plain rendering's section starts, and where its statement stops.
+
+    Headings come in runs in the edition's order; a heading that goes back in the order starts another run:
+    the current site's Summary recaps its sections in one run before the sections, and its glossary
+    pop-ups (where no citation ends the statement first) repeat them in others after. The sections are
+    the run with the most lines under its headings, with the runs next to it that repeat none of its
+    sections; of a run before it that does, the headings ahead of the first repeated one (the Summary)."""
+    runs: list[list[tuple[int, str]]] = []
+    for i, key in keyed:
+        if not runs or order.index(key) <= order.index(runs[-1][-1][1]):
+            runs.append([])
+        runs[-1].append((i, key))
+    if not runs:
+        return {}, end
+    starts_of = [run[0][0] for run in runs] + [end]
+    best = max(range(len(runs)), key=lambda n: starts_of[n + 1] - starts_of[n])
+    taken = list(runs[best])
+    keys = {key for _, key in taken}
+    last = best
+    for run in runs[best + 1 :]:
+        if keys & {key for _, key in run}:
+            break
+        taken += run
+        keys |= {key for _, key in run}
+        last += 1
+    for run in reversed(runs[:best]):
+        shared = [n for n, (_, key) in enumerate(run) if key in keys]
+        taken = run[: shared[0] if shared else len(run)] + taken
+        keys |= {key for _, key in run}
+        if shared:
+            break
+    return dict(taken), starts_of[last + 1]
 
 
 def _sections(body: list[Line], markdown: bool, order: tuple[str, ...], allowed: tuple[str, ...]) -> list[Section]:
@@ -260,7 +293,7 @@ def _next_unclaimed(current: str, claimed: set[str], order: tuple[str, ...]) -> 
 
 def _blocks(paragraphs: list[list[Line]], markdown: bool) -> list[Block]:
     """Lines that all end in a number, after a lead ending in ':', are a table (an industry list); so are
-    markdown table rows, and Quick Facts lines. Otherwise a plain line is a paragraph; markdown lines run
+    markdown table rows, plain lines of cells separated by tabs, and Quick Facts lines. Otherwise a plain line is a paragraph; markdown lines run
     on into one, but a line that ends in a number never runs on into one that starts with one."""
     blocks: list[Block] = []
     for run in paragraphs:
@@ -278,6 +311,15 @@ def _blocks(paragraphs: list[list[Line]], markdown: bool) -> list[Block]:
         after_lead = bool(blocks) and isinstance(blocks[-1], Paragraph) and blocks[-1].text.endswith(":")
         if after_lead and len(run) > 1 and all(rows):
             blocks.append(Table(rows=tuple((m["label"], m["value"]) for m in rows)))
+            continue
+        if not markdown and sum("\t" in line.text.strip() for line in run[:2]) and sum("\t" in line.text for line in run) > 1:
+            # a plain rendering's table: a row per line, its cells separated by tabs, its caption above it
+            caption = None
+            if "\t" not in run[0].text.strip():
+                caption, run = clean(run[0].text), run[1:]
+            elif blocks and _is_caption(blocks[-1]):
+                caption = blocks.pop().text
+            blocks.append(_table([tuple(clean(c) for c in line.text.strip().split("\t")) for line in run], caption))
             continue
         texts: list[str] = []
         for line in run:
