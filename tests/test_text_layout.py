@@ -7,7 +7,6 @@ builder: its plain-text rendering, its Quick Facts flattened to lines, a copy wi
 essay quoting it, a copy mixing it with the seed's 2006-07 statement.
 """
 import re
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +14,7 @@ from parsers import parse_page
 from parsers.decode import decode
 from parsers.detect import detect_layout
 from parsers.errors import MixedEditions, NotAStatement, ParseError, UnknownLayout
-from parsers.layouts.mirror_text import run_break
+from parsers.textblocks import run_break
 from parsers.textlines import inline
 
 from conftest import ROOT

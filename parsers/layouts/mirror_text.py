@@ -28,9 +28,10 @@ from parsers.layouts import tabbed
 from parsers.layouts.draft import Draft
 from parsers.layouts.registry import Layout, PageClass, quick_facts_rows
 from parsers.layouts.soc import own_soc_code, projection_soc_cells, soc_codes_of
-from parsers.model import Block, Edition, Page, Paragraph, Section, Table
+from parsers.model import Edition, Page, Section, Table
 from parsers.taxonomy import HEADING_ALIASES, SECTION_KEYS, section_key
 from parsers.text import clean
+from parsers.textblocks import QUICK_FACTS, blocks_of_runs
 from parsers.textlines import Line, is_markdown, read_lines
 
 # The order of sections in a printed statement (2004-05 through 2010-11 editions) and on the current site.
@@ -59,12 +60,6 @@ _ABOUT = re.compile(r"\s*About this section$", re.I)
 # projection span in Quick Facts ("Job Outlook, 2024–34", "Employment Change, 2024–34").
 _PRINTED = re.compile(r"Occupational Outlook Handbook,\s+(?:19|20)\d\d-\d\d\s+Edition", re.I)
 _SPAN = re.compile(r"^(?:Job Outlook|Employment Change),\s+((?:19|20)\d\d)\s*[\u2013\u2014-]\s*(\d\d(?:\d\d)?)\b", re.I)
-# Quick Facts as lines: "Quick Facts: <title>", then each label with its value on its line or the next.
-_QUICK_FACTS = re.compile(r"^Quick Facts:\s*(?P<title>\S.*)$", re.I)
-_QF_LABEL = re.compile(
-    r"^(?P<label>(?:(?:19|20)\d\d\s+)?Median Pay|Typical Entry-Level Education|Work Experience in a Related Occupation"
-    r"|On-the-job Training|Number of Jobs,\s+(?:19|20)\d\d"
-    r"|(?:Job Outlook|Employment Change),\s+(?:19|20)\d\d\s*[\u2013\u2014-]\s*\d\d(?:\d\d)?)(?:\s+(?P<value>\S.*))?$", re.I)
 # A chart of the current site: its title, caption, bars (label, value), note and source line. The HTML
 # layout skips charts (they repeat the text's figures beside other occupations'); so does this one.
 _CHART_CAPTION = re.compile(r"^(?:Median (?:annual|hourly) wages|Percent change in employment|Employment change),"
@@ -73,15 +68,7 @@ _CHART_SOURCE = re.compile(r"^Source:\s+U\.S\. Bureau of Labor Statistics,", re.
 _CHART_LINES = 60
 # Site furniture inside a statement: the video player's notices, the tab-to-tab links ("<- Pay Job Outlook ->").
 _FURNITURE = re.compile(r"^(?:Please enable javascript|Video transcript available\b|<-\s|.*\s->$)", re.I)
-_BULLET = re.compile(r"^[\u2022\u00b7*\-]\s*")
-# A line of an industry list: "General medical and surgical hospitals $26,640" / "Nursing care facilities
-# 26,330"; a markdown capture may glue the first value to its label ("related services$128,020").
-_LABEL_VALUE = re.compile(r"^(?P<label>\D.*?)(?:\s+|(?=\$))(?P<value>\$?\d[\d,]*(?:\.\d+)?%?)$")
-_ENDS_IN_NUMBER = re.compile(r"\d[%)]?$")
-_STARTS_WITH_NUMBER = re.compile(r"^[$(]?\d")
-_YEAR_SPAN = re.compile(r"(?:19|20)\d\d\s*[\u2013\u2014-]\s*\d\d")
 _MAX_HEADING_CHARS = 80
-_MAX_CAPTION_CHARS = 160
 # A statement has at least this many of the handbook's headings (the shortest 2010-11 ones have six).
 MIN_HEADINGS = 4
 # Headings of several words, which an essay about a statement names inside its sentences.
@@ -279,7 +266,7 @@ def _sections(body: list[Line], markdown: bool, order: tuple[str, ...], allowed:
             paragraphs.append([])
         paragraphs[-1].append(line)
         blank_run = 0
-    return [Section(key, heading, tuple(_blocks(paragraphs, markdown))) for key, heading, paragraphs in sections]
+    return [Section(key, heading, tuple(blocks_of_runs(paragraphs, markdown))) for key, heading, paragraphs in sections]
 
 
 def _next_unclaimed(current: str, claimed: set[str], order: tuple[str, ...]) -> str | None:
@@ -291,107 +278,13 @@ def _next_unclaimed(current: str, claimed: set[str], order: tuple[str, ...]) -> 
     return None
 
 
-def _blocks(paragraphs: list[list[Line]], markdown: bool) -> list[Block]:
-    """Lines that all end in a number, after a lead ending in ':', are a table (an industry list); so are
-    markdown table rows, plain lines of cells separated by tabs, and Quick Facts lines. Otherwise a plain line is a paragraph; markdown lines run
-    on into one, but a line that ends in a number never runs on into one that starts with one."""
-    blocks: list[Block] = []
-    for run in paragraphs:
-        if run[0].cells is not None:
-            if any(line.cells for line in run):
-                caption = blocks.pop().text if blocks and _is_caption(blocks[-1]) else None
-                blocks.append(_table([line.cells for line in run], caption))
-            continue
-        if _QUICK_FACTS.match(run[0].text.strip()) and not run[0].level:
-            quick_facts = _quick_facts_lines(run)
-            if quick_facts.rows:
-                blocks.append(quick_facts)
-                continue
-        rows = [_LABEL_VALUE.match(line.text.strip()) for line in run]
-        after_lead = bool(blocks) and isinstance(blocks[-1], Paragraph) and blocks[-1].text.endswith(":")
-        if after_lead and len(run) > 1 and all(rows):
-            blocks.append(Table(rows=tuple((m["label"], m["value"]) for m in rows)))
-            continue
-        if not markdown and sum("\t" in line.text.strip() for line in run[:2]) and sum("\t" in line.text for line in run) > 1:
-            # a plain rendering's table: a row per line, its cells separated by tabs, its caption above it
-            caption = None
-            if "\t" not in run[0].text.strip():
-                caption, run = clean(run[0].text), run[1:]
-            elif blocks and _is_caption(blocks[-1]):
-                caption = blocks.pop().text
-            blocks.append(_table([tuple(clean(c) for c in line.text.strip().split("\t")) for line in run], caption))
-            continue
-        texts: list[str] = []
-        for line in run:
-            text = clean(_BULLET.sub("", line.text.strip()))
-            if not text:
-                continue
-            joins = markdown and texts and not line.level and not line.bullet and not run_break(texts[-1], text)
-            if joins:
-                texts[-1] = f"{texts[-1]} {text}"
-            else:
-                texts.append(text)
-            if markdown and (line.level or line.bullet):
-                texts.append("")  # a subheading or a list item is a paragraph of its own
-        blocks.extend(Paragraph(text) for text in texts if text)
-    return blocks
-
-
-def run_break(before: str, after: str) -> bool:
-    """Lines that must not run on into one paragraph: an empty one, or a number at the end of one and at
-    the start of the next (joined, they would read as one figure or as a figure of the wrong words)."""
-    return not before or bool(_ENDS_IN_NUMBER.search(before) and _STARTS_WITH_NUMBER.match(after))
-
-
-def _quick_facts_lines(run: list[Line]) -> Table:
-    """Quick Facts flattened to lines: the caption, then "label value" or "label" and "value" lines."""
-    rows: list[tuple[str, str]] = []
-    label = None
-    for line in run[1:]:
-        text = clean(line.text)
-        match = _QF_LABEL.match(text)
-        if label is not None and not match:
-            rows.append((label, text))
-            label = None
-        elif match and match["value"]:
-            rows.append((match["label"], match["value"]))
-        elif match:
-            label = match["label"]
-        else:
-            break
-    return Table(rows=tuple(rows), header=(clean(run[0].text),))
-
-
-def _is_caption(block: Block) -> bool:
-    """A title line right above a table ("Employment projections data for ..., 2024–34"), no sentence."""
-    return isinstance(block, Paragraph) and len(block.text) <= _MAX_CAPTION_CHARS and not block.text.endswith((".", ":"))
-
-
-def _table(rows: list[tuple[str, ...]], caption: str | None = None) -> Table:
-    """A markdown table. Rows above the first one of full width are its header, which a rendering may
-    split: the separator row comes after the first, a spanning cell's sub-labels come as a row of their
-    own ('Change, 2024–34' over 'Percent' and 'Numeric'), and a source note as a row of one cell."""
-    cells = [row for row in rows if row]
-    width = max(len(row) for row in cells)
-    first_body = next((n for n, row in enumerate(cells) if len(row) == width and n > 0), 0)
-    if rows and rows[0] and len(rows) > 1 and rows[1] == () and first_body == 0:
-        first_body = 1  # header, separator, body: a header as wide as the body
-    head, body = cells[:first_body], cells[first_body:]
-    header: tuple[str, ...] = head[0] if head and any(head[0]) else ()
-    subs = next((row for row in head[1:] if len(row) > 1), None)
-    if header and subs and len(header) + len(subs) - 1 == width:
-        at = next((n for n, label in enumerate(header) if _YEAR_SPAN.search(label)), len(header) - 1)
-        header = header[:at] + tuple(f"{header[at]} / {sub}" for sub in subs) + header[at + 1 :]
-    return Table(rows=tuple(body), header=header, caption=caption)
-
-
 def _title(lines: list[Line], start: int, sections: list[Section], markdown: bool) -> str:
     """The occupation's name: the caption of Quick Facts on current pages; else in markdown the page's
     last top heading above the statement; else the line above the first heading."""
     for section in sections[:1]:
         for block in section.blocks:
             if isinstance(block, Table) and block.header:
-                caption = _QUICK_FACTS.match(block.header[0])
+                caption = QUICK_FACTS.match(block.header[0])
                 if caption:
                     return clean(caption["title"])
     if markdown:
