@@ -197,6 +197,29 @@ def test_plain_text_without_a_citation_ends_at_the_glossary_popups(name):
     assert "tab describes" not in "\n".join(s.text for s in page.sections)
 
 
+def markdown_of_the_seed() -> str:
+    """The seed as markdown: its headings as '##' lines, its bullets as '*' items (lost headings stay lost)."""
+    from parsers.taxonomy import section_key
+
+    out = []
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        text = line.strip()
+        if text and len(text) <= 80 and not text.endswith((".", ":")) and section_key(text):
+            out.append(f"## {text}")
+        else:
+            out.append(f"* {text[1:].strip()}" if text.startswith("\u2022") else line)
+    return "\n".join(out)
+
+
+def test_markdown_rendering_of_a_printed_statement():
+    markdown = markdown_of_the_seed()
+    assert markdown.count("\n## ") == 7
+    page, seed = parse_page(markdown.encode()), parse_page(SEED.read_bytes())
+    assert (page.edition, page.title) == (seed.edition, seed.title)
+    assert [(s.key, s.heading) for s in page.sections] == [(s.key, s.heading) for s in seed.sections]
+    assert figures(page) == figures(seed)
+
+
 def test_the_seed_is_still_read_as_before():
     page = parse_page(SEED.read_bytes())
     assert (page.layout, page.edition.label, page.title) == ("mirror_text", "2006-07",

@@ -10,12 +10,13 @@ Edition", the current site's "Suggested citation:".
 
 Headings are told by what they say (parsers/taxonomy.py), on lines of their own; a heading named inside a
 sentence is text. In markdown, sections are the headings at the level of the first one; deeper headings
-are subheadings, kept as text as the HTML layouts keep them. A plain rendering has no levels:
-- the current site's Summary recaps each section under its heading; a heading whose section comes again
-  further down is the recap's;
-- it loses some headings ("Employment", "Earnings" in the seed). A lost heading leaves two or more blank
-  lines where it stood; the paragraphs after such a gap belong to the next section of the edition's fixed
-  order that no heading on the page claims.
+are subheadings, kept as text as the HTML layouts keep them. A plain rendering has no levels: the current
+site's Summary recaps each section under its heading, and the sections are told from the recap by order
+(see _plain_starts).
+
+A rendering may lose headings ("Employment", "Earnings" in the seed). A lost heading leaves two or more
+blank lines where it stood; the paragraphs after such a gap belong to the next section of the edition's
+fixed order that no heading on the page claims.
 """
 from __future__ import annotations
 
@@ -256,7 +257,7 @@ def _sections(body: list[Line], markdown: bool, order: tuple[str, ...], allowed:
             blank_run += 1
             continue
         current_key, _, paragraphs = sections[-1]
-        if not markdown and blank_run >= 2 and paragraphs:
+        if blank_run >= 2 and paragraphs:
             missing = _next_unclaimed(current_key, claimed, order)
             if missing:
                 claimed.add(missing)
