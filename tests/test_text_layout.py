@@ -14,8 +14,6 @@ from parsers import parse_page
 from parsers.decode import decode
 from parsers.detect import detect_layout
 from parsers.errors import MixedEditions, NotAStatement, ParseError, UnknownLayout
-from parsers.textblocks import run_break
-from parsers.textlines import inline
 
 from conftest import ROOT
 
@@ -256,40 +254,6 @@ def test_captures_are_detected_by_content():
     for name in TWINS:
         assert detect_layout(decode(capture(name).encode())) == "mirror_text"
         assert detect_layout(decode(plain_text_of(capture(name)).encode())) == "mirror_text"
-
-
-# --- normalizers ---------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("markdown,text", [
-    # from the captures
-    ("[2024 Median Pay](#TB_inline?height=325&width=325&inlineId=qf-wage)", "2024 Median Pay"),
-    ("***Back-end web developers*** are", "Back-end web developers are"),
-    ("More Information, Including Links to O\\*NET", "More Information, Including Links to O*NET"),
-    ("including O*NET, a source", "including O*NET, a source"),
-    ("**_Problem-solving skills._**Data", "Problem-solving skills.Data"),
-    ("[![Image 2: Department of Labor Logo](https://www.dol.gov/logo.svg) United States Department of Labor](https://www.dol.gov/)",
-     "United States Department of Labor"),
-    ("a bachelor's[degree](https://www.bls.gov/ooh/field-of-degree/home.htm)in[computer science](https://x.htm)or",
-     "a bachelor's degree in computer science or"),
-    ("What Data Scientists Do[About this section](https://www.bls.gov/ooh/math/data-scientists.htm#TB_inline?x=1)",
-     "What Data Scientists Do About this section"),
-    ("at <https://www.bls.gov/ooh/math/data-scientists.htm> (visited *May 27, 2026*).",
-     "at https://www.bls.gov/ooh/math/data-scientists.htm (visited May 27, 2026)."),
-    ("snake_case stays", "snake_case stays"),
-])
-def test_inline_markup(markdown, text):
-    assert inline(markdown) == text
-
-
-@pytest.mark.parametrize("before,after,breaks", [
-    ("Number of Jobs, 2024", "214,900", True),
-    ("Median annual wages, May 2024", "$112,590", True),
-    ("Web developers held about", "86,000 jobs in 2024.", False),
-    ("The median annual wage was $90,930 in May", "2024.", False),
-    ("", "anything", True),
-])
-def test_numbers_never_run_on_across_lines(before, after, breaks):
-    assert run_break(before, after) is breaks
 
 
 # --- the warehouse: one statement in two renderings is one occupation of one edition --------------------
