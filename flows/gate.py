@@ -39,7 +39,8 @@ def corpus_dirs(manifest: dict[str, dict[str, str]]) -> tuple[Path, ...]:
     layout by the manifest (whole: BLS's error pages saved among them must be seen rejected)."""
     folders = dict.fromkeys(path.split("/", 1)[0] for path, row in manifest.items()
                             if row["layout"] not in NOT_STATEMENTS)
-    return (SEED_DIR, *(CORPUS / "real" / folder for folder in folders)) if folders else (SEED_DIR, CORPUS / "real")
+    # Without a manifest the list is the manifest's path, no folder: the gate says there is no corpus.
+    return (SEED_DIR, *(CORPUS / "real" / folder for folder in folders)) if folders else (SEED_DIR, MANIFEST)
 
 
 CORPUS_DIRS = corpus_dirs(read_manifest())
