@@ -17,13 +17,13 @@ from parsers.model import Figure, Page, Section
 from parsers.plausible import screen
 
 # Bump when a change alters what any page parses to: the warehouse re-loads pages parsed by another version.
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 
 
 def parse_page(data: bytes) -> Page:
     doc = decode(data)
     layout = detect_layout(doc)
-    draft = LAYOUTS[layout](doc)
+    draft = LAYOUTS[layout].parse(doc)
     malformed: list = []
     figures, refused = screen(extract_figures(draft.sections, draft.edition, draft.title, malformed), draft.edition)
     return Page(

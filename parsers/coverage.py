@@ -1,6 +1,7 @@
 """What a parsed page should have, and whether it has it: the checks behind the corpus quality gate.
 
-Pages fall into classes by layout and shape; each class expects its sections and figures. A check is
+Pages fall into classes by layout, shape and edition; each layout says which sections and figures a
+page of each of its classes has (parsers/layouts/registry.py). A check is
 True (found), False (missing) or absent (does not apply to the page). `coverage` sums them per class.
 """
 from __future__ import annotations
@@ -10,34 +11,11 @@ from collections import defaultdict
 from decimal import Decimal
 from collections.abc import Iterable
 
-from parsers.model import Page, Paragraph, Table
+from parsers.layouts import LAYOUTS, PageClass
+from parsers.layouts.registry import quick_facts_rows
+from parsers.model import Page, Paragraph
 from parsers.subjects import words
 from parsers.text import clean, split_sentences
-
-EXPECTED_SECTIONS = {
-    "mirror_text": ("summary", "what_they_do", "work_environment", "how_to_become_one", "employment",
-                    "job_outlook", "pay", "similar_occupations", "more_info"),
-    # 2010-11 statements with Significant Points
-    "ocos_full": ("summary", "what_they_do", "work_environment", "how_to_become_one", "employment", "job_outlook",
-                  "projections", "pay", "similar_occupations", "more_info", "onet"),
-    # 2010-11 short statements: no Significant Points, Employment or Projections Data
-    # (11 of them have no Sources of Additional Information either)
-    "ocos_short": ("what_they_do", "how_to_become_one", "job_outlook", "pay", "similar_occupations", "onet"),
-    "tabbed_quick_facts": ("summary", "what_they_do", "work_environment", "how_to_become_one", "pay",
-                           "job_outlook", "state_area_data", "similar_occupations", "more_info"),
-    "tabbed": ("what_they_do", "work_environment", "how_to_become_one", "pay", "job_outlook",
-               "similar_occupations", "more_info"),
-}
-
-# Figures every page of a class states (a page that states none is listed in the gate's exemptions).
-EXPECTED_FIGURES = {
-    "mirror_text": ("employment/jobs", "wage/median", "outlook/category"),
-    "ocos_full": ("employment/jobs", "wage/median", "projection/table", "outlook/category"),
-    "ocos_short": ("employment/jobs", "wage/median", "projection/table", "outlook/category"),
-    "tabbed_quick_facts": ("employment/jobs", "wage/median", "projection/table", "outlook/category",
-                           "projection/openings"),
-    "tabbed": (),
-}
 
 # Quick Facts labels and the figures each must yield when its cell states a value.
 QUICK_FACTS = (
@@ -54,34 +32,26 @@ CHROME = ("About this section", "Skip to Content", "Suggested citation", "Last M
           "the median annual wage for all workers was", "Please enable javascript", "Video transcript available")
 
 
+def page_shape(page: Page) -> PageClass:
+    """The class of the page within its layout, and what such pages have (the layout's own say)."""
+    return LAYOUTS[page.layout].classify(page)
+
+
 def page_class(page: Page) -> str:
-    keys = {s.key for s in page.sections}
-    if page.layout == "ocos":
-        return "ocos_full" if "summary" in keys else "ocos_short"
-    if page.layout == "tabbed":
-        return "tabbed_quick_facts" if _quick_facts(page) else "tabbed"
-    return page.layout
-
-
-def _quick_facts(page: Page) -> list[tuple[str, str]]:
-    return [
-        (clean(row[0]), clean(row[1]))
-        for section in page.sections
-        for block in section.blocks
-        if isinstance(block, Table) and " ".join(block.header).lower().startswith("quick facts")
-        for row in block.rows
-        if len(row) >= 2
-    ]
+    """The gate's class of a page: its layout's class and its edition ("ocos_full 2010-11"), for a layout
+    may render several editions, whose pages have different sections."""
+    return f"{page_shape(page).name} {page.edition.label}"
 
 
 def checks(page: Page) -> dict[str, bool]:
-    cls = page_class(page)
+    shape = page_shape(page)
     keys = {s.key for s in page.sections}
-    result = {f"section/{key}": key in keys for key in EXPECTED_SECTIONS.get(cls, ())}
-    for name in EXPECTED_FIGURES.get(cls, ()):
+    result = {f"section/{key}": key in keys for key in shape.sections}
+    for name in shape.figures:
         result[f"figure/{name}"] = _has_figure(page, name)
     quick = {(f.kind, f.measure) for f in page.figures if f.source == "quick_facts"}
-    for label, value in _quick_facts(page):
+    quick_facts = quick_facts_rows(page.sections)
+    for label, value in quick_facts:
         for pattern, name, wanted in QUICK_FACTS:
             if pattern.search(label) and value:
                 result[name] = wanted <= quick
@@ -102,7 +72,7 @@ def checks(page: Page) -> dict[str, bool]:
     result["precise/one_whole_jobs"] = _one_whole(page, "employment", "jobs")
     result["precise/no_part_marked_whole"] = not parts_marked_whole(page)
     result["precise/settings_distinct"] = not repeated_settings(page)
-    if cls == "tabbed_quick_facts":
+    if quick_facts:
         for name, kind, measure in (("jobs", "employment", "jobs"), ("median_pay", "wage", "median")):
             agreed = _agree(page, kind, measure)
             if agreed is not None:

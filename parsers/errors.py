@@ -51,3 +51,15 @@ class ImplausibleEdition(ParseError):
     """The page names an edition or projection span no handbook has had."""
 
     code = "implausible_edition"
+
+
+class NotAStatement(ParseError):
+    """Text about the handbook (an essay or article quoting a statement's sections), not a statement."""
+
+    code = "not_a_statement"
+
+
+class MixedEditions(ParseError):
+    """The page states two editions as its own: a copy that mixes statements of two editions."""
+
+    code = "mixed_editions"

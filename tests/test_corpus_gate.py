@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from flows.gate import CORPUS, CORPUS_DIRS, EXEMPTIONS, measure, name_of, read_exemptions, read_floors
+from flows.gate import CORPUS, CORPUS_DIRS, EXEMPTIONS, measure, name_of, read_exemptions, read_floors, read_manifest
 from parsers.coverage import checks
 
 pytestmark = pytest.mark.skipif(not all(d.is_dir() for d in CORPUS_DIRS),
@@ -19,7 +19,8 @@ RATCHET = 0.005
 
 def test_every_file_is_loaded_or_rejected_with_a_specific_reason(corpus_inputs, corpus_warehouse):
     files = [p for d in CORPUS_DIRS for p in d.rglob("*") if p.is_file()]
-    assert len(corpus_inputs) == len(files) == 669  # 1 seed, 324 + 2 error pages of 2010-11, 342 current
+    # 1 seed, 324 + 2 error pages of 2010-11, 342 current, 4 markdown captures of current pages
+    assert len(corpus_inputs) == len(files) == 673
     rejected = {name_of(i): i.reason_code for i in corpus_inputs if i.page is None}
     assert rejected == {"ocos028_404-not-found.html": "not_found_page", "ocos029_404-not-found.html": "not_found_page",
                         "ocos069_teachers.html": "landing_page"}
@@ -27,6 +28,18 @@ def test_every_file_is_loaded_or_rejected_with_a_specific_reason(corpus_inputs, 
     sources = con.execute("SELECT count(*) FROM page_sources").fetchone()[0]
     rejects = con.execute("SELECT count(*) FROM rejected_inputs").fetchone()[0]
     assert sources + rejects == len(files)
+
+
+def test_the_folders_are_the_manifests_and_pages_parse_as_its_edition(corpus_inputs):
+    manifest = read_manifest()
+    assert [d.name for d in CORPUS_DIRS] == ["seed", "ooh-2010-11", "ooh-current", "markdown-captures"]
+    checked = 0
+    for item in corpus_inputs:
+        row = manifest.get(item.source_url.split("/corpus/real/", 1)[-1])
+        if item.page is not None and row is not None:
+            assert item.page.edition.label == row["edition"].split()[0], item.source_url
+            checked += 1
+    assert checked == 324 - 1 + 342 + 4  # every page the manifest lists but the landing page (ocos069)
 
 
 def test_byte_identical_pages_are_stored_once_and_linked(corpus_inputs, corpus_warehouse):
@@ -75,9 +88,9 @@ def test_floors_file_is_valid():
     assert floors and all(0 <= v <= 1 for cls in floors.values() for v in cls.values())
     # What the gate promises: every 2010-11 full statement and every current Quick Facts page complete.
     for check in ("figure/employment/jobs", "figure/wage/median", "figure/projection/table"):
-        assert floors["ocos_full"][check] == 1.0
+        assert floors["ocos_full 2010-11"][check] == 1.0
     for check in ("quick_facts/median_pay", "quick_facts/number_of_jobs", "quick_facts/job_outlook",
                   "quick_facts/employment_change", "quick_facts/entry_level_education",
                   "quick_facts/work_experience", "quick_facts/on_the_job_training"):
-        assert floors["tabbed_quick_facts"][check] == 1.0
+        assert floors["tabbed_quick_facts 2024-34"][check] == 1.0
     json.dumps(floors)

@@ -69,3 +69,31 @@ def test_page_without_quick_facts(parsed):
     page = parsed("current/military__military-careers.html")
     assert page.sections[0].key == "what_they_do"
     assert page.edition.label == "2024-34"
+
+
+def test_markdown_rendering_of_a_current_page():
+    # A real markdown capture (fixtures/renderings/, byte for byte from ../shared/corpus/real/markdown-captures/,
+    # whose twin tests compare it with the HTML page); its figures as the HTML page states them.
+    from decimal import Decimal as D
+
+    from conftest import FIXTURES
+    from parsers import parse_page
+
+    path = FIXTURES / "renderings" / "current" / "computer-and-information-technology__web-developers.md"
+    page = parse_page(path.read_bytes())
+    assert (page.layout, page.edition.label, page.title) == ("mirror_text", "2024-34", "Web Developers and Digital Designers")
+    assert [s.key for s in page.sections] == ["summary", "what_they_do", "work_environment", "how_to_become_one",
+                                             "pay", "job_outlook", "state_area_data", "similar_occupations",
+                                             "more_info"]
+    quick = {(f.kind, f.measure, f.period): f.value if f.value is not None else f.text_value
+             for f in page.figures if f.source == "quick_facts"}
+    assert quick == {("wage", "median", "year"): D("95380"), ("wage", "median", "hour"): D("45.85"),
+                     ("education", "entry_level", None): "Bachelor's degree", ("education", "work_experience", None): "None",
+                     ("education", "on_the_job_training", None): "None", ("employment", "jobs", None): D("214900"),
+                     ("projection", "change_percent", "2024-2034"): D("7"),
+                     ("outlook", "category", "2024-2034"): "much faster than average",
+                     ("projection", "change", "2024-2034"): D("15500")}
+    assert page.soc_codes == ["15-1254", "15-1255"] and len(page.figures) == 50
+    text = "\n".join(s.text for s in page.sections)
+    for snippet in ALL_TEXT_ABSENT + ["median annual wage for all workers", "Median annual wages, May 2024", "](", "**"]:
+        assert snippet not in text, snippet

@@ -16,8 +16,9 @@ from parsers.editions import printed_edition
 from parsers.errors import LandingPage, MissingContent
 from parsers.html import blocks_of, parse_html, visible_text, window
 from parsers.layouts.draft import Draft
+from parsers.layouts.registry import Layout, PageClass
 from parsers.layouts.soc import own_soc_code, projection_soc_cells, soc_codes_of
-from parsers.model import Section
+from parsers.model import Page, Section
 from parsers.taxonomy import OCOS_HEADING_IDS, section_key
 
 _WORK_ENVIRONMENT = re.compile(r"^\s*work environment\b", re.I)
@@ -99,3 +100,25 @@ def _split_at_work_environment(elements: list[etree._Element]):
                 if _WORK_ENVIRONMENT.match(visible_text(span)):
                     return elements[:i], elements[i:]
     return elements, []
+
+
+# Statements with Significant Points.
+FULL = PageClass("ocos_full", ("summary", "what_they_do", "work_environment", "how_to_become_one", "employment",
+                               "job_outlook", "projections", "pay", "similar_occupations", "more_info", "onet"),
+                 ("employment/jobs", "wage/median", "projection/table", "outlook/category"))
+# Short statements: no Significant Points, Employment or Projections Data (11 of them have no Sources of
+# Additional Information either).
+SHORT = PageClass("ocos_short", ("what_they_do", "how_to_become_one", "job_outlook", "pay", "similar_occupations", "onet"),
+                  ("employment/jobs", "wage/median", "projection/table", "outlook/category"))
+
+
+def classify(page: Page) -> PageClass:
+    return FULL if any(s.key == "summary" for s in page.sections) else SHORT
+
+
+LAYOUT = Layout(
+    "ocos", parse, classify, "the 2010-11 ocos layout",
+    # /oco/ocosNNN.htm pages: the title sits between OOH Title comments.
+    html_markers=((b"<!-- OOH Title -->",),),
+    order=20,
+)

@@ -13,8 +13,9 @@ from parsers.editions import projection_edition
 from parsers.errors import MissingContent
 from parsers.html import blocks_of, parse_html, visible_text, window
 from parsers.layouts.draft import Draft
+from parsers.layouts.registry import Layout, PageClass, quick_facts_rows
 from parsers.layouts.soc import own_soc_code, projection_soc_cells, soc_codes_of
-from parsers.model import Section
+from parsers.model import Page, Section
 from parsers.taxonomy import TABBED_HEADING_IDS
 from parsers.text import clean
 
@@ -60,3 +61,25 @@ def parse(doc: Decoded) -> Draft:
         canonical_url=canonical[0] if canonical else None,
     )
 
+
+
+# A statement with Quick Facts, and what it has; the same for any rendering of such a statement.
+QUICK_FACTS = PageClass("tabbed_quick_facts",
+                        ("summary", "what_they_do", "work_environment", "how_to_become_one", "pay", "job_outlook",
+                         "state_area_data", "similar_occupations", "more_info"),
+                        ("employment/jobs", "wage/median", "projection/table", "outlook/category", "projection/openings"))
+# Military careers: no Summary tab, no Quick Facts, no figures every such page states.
+NO_QUICK_FACTS = PageClass("tabbed", ("what_they_do", "work_environment", "how_to_become_one", "pay", "job_outlook",
+                                      "similar_occupations", "more_info"), ())
+
+
+def classify(page: Page) -> PageClass:
+    return QUICK_FACTS if quick_facts_rows(page.sections) else NO_QUICK_FACTS
+
+
+LAYOUT = Layout(
+    "tabbed", parse, classify, "the current tabbed layout",
+    # Tab panes with h2 ids such as what-they-do (military careers has no Summary tab-1 and no Quick Facts).
+    html_markers=((b'id="panes"', b'id="what-they-do"'), (b'id="panes"', b'id="quickfacts"')),
+    order=10,
+)
