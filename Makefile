@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test bench bench-incremental audit clean
+.PHONY: demo test bench bench-scale audit clean
 
 demo: $(STAMP)
 	$(VENV)/bin/ooh ingest
@@ -16,8 +16,12 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/parse_throughput.py
 
-bench-incremental: $(STAMP)
+# Not part of the tests: minutes of work and gigabytes of scratch files (see each script's docstring).
+bench-scale: $(STAMP)
 	$(VENV)/bin/python benchmarks/ingest_incremental.py
+	$(VENV)/bin/python benchmarks/ingest_incremental.py --copies 10 --repeat 1
+	$(VENV)/bin/python benchmarks/publish_scale.py
+	$(VENV)/bin/python benchmarks/timeline_scale.py
 
 audit: $(STAMP)
 	$(VENV)/bin/python scripts/audit.py

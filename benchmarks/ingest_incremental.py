@@ -1,7 +1,7 @@
 """What a re-ingest costs: the whole corpus ingested into a new warehouse, then again unchanged, then again
 with 1% of its pages changed, each measured inside the flow, as ratios to the first.
 
-    python benchmarks/ingest_incremental.py [CORPUS_DIR ...] [--repeat N]
+    python benchmarks/ingest_incremental.py [CORPUS_DIR ...] [--copies N] [--repeat N]
 
 Everything is measured in one run of this script, and only the ratios mean something (these machines are
 noisy). Each ingest is `ooh ingest` in a subprocess, against one Prefect server this script starts on
@@ -38,6 +38,7 @@ def change_pages(files: list[Path], share: float, round_no: int) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="*", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--copies", type=int, default=1, help="the corpus this many times (distinct copies)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best counts")
     args = parser.parse_args()
     missing = [d for d in args.corpus if not d.is_dir()]
@@ -48,7 +49,7 @@ def main() -> int:
     server = None
     try:
         source = scratch / "corpus"
-        count = copy_corpus(args.corpus, source)
+        count = copy_corpus(args.corpus, source, copies=args.copies)
         files = sorted(p for p in source.rglob("*") if p.is_file())
         env = {k: v for k, v in os.environ.items() if k not in ("OOH_DATA_DIR", "OOH_WAREHOUSE")}
         if "PREFECT_API_URL" not in env:

@@ -1,0 +1,109 @@
+"""What publishing a load costs as the warehouse grows: today's copy-and-swap (warehouse/publish.py copies the
+whole file to `.next`, writes the load there, and renames it into place) at the corpus's size and at
+warehouses of about 1 GB and 5 GB, each publishing the same small load (about 1% of the corpus's pages).
+
+    python benchmarks/publish_scale.py [--sizes-gb 1 5] [--repeat N]
+
+The large warehouses are the corpus warehouse with its pages, sections and figures copied under other
+page ids (what a warehouse of many editions holds, in bytes; the copies are not linked into occupations,
+so the marts do not see them). Only the ratios mean something: these machines are noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flows.batch import read_inputs  # noqa: E402
+from flows.gate import CORPUS_DIRS  # noqa: E402
+from flows.sources import list_local_pages  # noqa: E402
+from parsers import PARSER_VERSION  # noqa: E402
+from warehouse.identity import save_identity  # noqa: E402
+from warehouse.load import save_inputs  # noqa: E402
+from warehouse.publish import publishing  # noqa: E402
+from warehouse.quality import save_quality_checks  # noqa: E402
+
+TARGET = 2.0  # publishing after a 1% change at 5 GB, against at the corpus's size
+
+
+def corpus_warehouse(path: Path) -> list:
+    """The corpus loaded as an ingest loads it; returns the inputs of about 1% of its pages, changed."""
+    refs = [ref for folder in CORPUS_DIRS for ref in list_local_pages(folder)]
+    with publishing(path) as con:
+        summary = save_inputs(con, read_inputs(refs), source="corpus", parser_version=PARSER_VERSION)
+        save_identity(con)
+        save_quality_checks(con, summary.load_id)
+    changed = read_inputs(refs[:: 100])
+    for item in changed:  # other bytes, the same page: a new page to load
+        item.sha256 = item.sha256[::-1]
+    return changed
+
+
+def grow(path: Path, gigabytes: float) -> None:
+    """Copy the corpus's pages, sections and figures under other page ids until the file is that big."""
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    try:
+        copy = 0
+        while path.stat().st_size < gigabytes * 1e9:
+            copy += 1
+            for table in ("pages", "sections", "extracted_figures"):
+                columns = [c for (c,) in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+                    [table]).fetchall()]
+                select = ", ".join(f"page_id || '~{copy}'" if c == "page_id" else c for c in columns)
+                con.execute(f"INSERT INTO {table} SELECT {select} FROM {table} WHERE page_id NOT LIKE '%~%'")
+            con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def time_publish(path: Path, changed: list, repeat: int) -> float:
+    """The best time of publishing one small load (written into a copy of the warehouse each time)."""
+    best = float("inf")
+    for n in range(repeat):
+        for item in changed:
+            item.sha256 = f"{n:02d}{item.sha256[2:]}"  # a new page each time
+        started = time.perf_counter()
+        with publishing(path) as con:
+            save_inputs(con, changed, source="changed", parser_version=PARSER_VERSION)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes-gb", type=float, nargs="*", default=[1, 5])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="ooh-publish-"))
+    try:
+        base = scratch / "corpus.duckdb"
+        changed = corpus_warehouse(base)
+        rows = [(base.stat().st_size, time_publish(base, changed, args.repeat))]
+        for size in args.sizes_gb:
+            big = scratch / f"w{size:g}.duckdb"
+            shutil.copyfile(base, big)
+            grow(big, size)
+            rows.append((big.stat().st_size, time_publish(big, changed, args.repeat)))
+            for leftover in scratch.glob(f"w{size:g}.duckdb*"):
+                leftover.unlink()
+        print(f"publishing a load of {len(changed)} pages (about 1% of the corpus), best of {args.repeat}:")
+        for size, seconds in rows:
+            print(f"  warehouse of {size / 1e6:9,.0f} MB: {seconds:7.3f} s   {seconds / rows[0][1]:6.1f} times the corpus's")
+        ratio = rows[-1][1] / rows[0][1]
+        print(f"largest / corpus: {ratio:.1f} (target <= {TARGET}): {'met' if ratio <= TARGET else 'NOT met'}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
