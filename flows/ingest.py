@@ -27,6 +27,7 @@ from flows.runs import SettingsTaskRunner, retry_on_infrastructure, source_kind,
 from flows.settings import DEFAULT_SOURCE, load_settings
 from flows.sources import PageRef, SourceError, list_pages
 from parsers import PARSER_VERSION
+from warehouse import derivation
 from warehouse.errors import WarehouseError
 from warehouse.identity import save_identity
 from warehouse.load import Input, LoadSummary, save_staged
@@ -118,6 +119,7 @@ def load_warehouse(batches: list[str], warehouse: str, source: str, based_on: Ba
                                   flow_run_id=str(flow_run.id))
             save_identity(con)
             summary.quality = dict(save_quality_checks(con, summary.load_id))
+            derivation.record(con)
     except WarehouseError as exc:
         release(batches)  # for the next run to load without parsing them again
         return exc  # a reason for the user, not a crash: Prefect logs a traceback for a task that raises

@@ -8,6 +8,7 @@ import pytest
 from flows.batch import hash_inputs, read_inputs
 from flows.sources import list_local_pages
 from parsers import PARSER_VERSION
+from warehouse import derivation
 from warehouse.db import connect
 from warehouse.errors import WarehouseError
 from warehouse.load import save_inputs, save_staged
@@ -25,6 +26,7 @@ def folder(tmp_path):
     refs = list_local_pages(tmp_path / "src")
     con = connect(tmp_path / "w.duckdb")
     save_inputs(con, read_inputs(refs), source="s", parser_version=PARSER_VERSION)
+    derivation.record(con)  # as an ingest's load does
     con.close()
     return tmp_path
 
@@ -45,6 +47,16 @@ def test_a_source_loaded_before_is_all_known_and_writes_nothing(folder):
     assert (len(split.known), split.pages_held) == (19, 14)
     reasons = {Path(i.source_url).name: i.reason_code for i in split.known if not i.known}
     assert reasons["empty.html"] == "empty" and reasons["unknown-layout.html"] == "unknown_layout"
+
+
+def test_derived_tables_built_by_other_code_are_written_again(folder):
+    """A new release that links editions or checks quality differently rebuilds them at the next ingest,
+    even when no page is new."""
+    con = connect(folder / "w.duckdb")
+    con.execute("UPDATE schema_info SET value = 'an older release' WHERE key = ?", [derivation.KEY])
+    con.close()
+    split = split_known(folder / "w.duckdb", PARSER_VERSION, hash_inputs(list_local_pages(folder / "src")))
+    assert split.to_parse == [] and split.writes
 
 
 def test_only_changed_and_new_bytes_are_parsed(folder):

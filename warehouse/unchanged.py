@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from warehouse import derivation
 from warehouse.db import connect
 from warehouse.errors import WarehouseError
 from warehouse.load import Input
@@ -37,10 +38,11 @@ class Known:
 def split_known(warehouse: str | Path, parser_version: str, inputs: list[Input]) -> Known:
     """Split hashed inputs into those to parse and those whose outcome is known: a page the warehouse at
     `warehouse` holds, bytes it rejected there before, or a file the source could not read (its reason set
-    already). A warehouse not yet written holds nothing."""
-    split = Known()
-    for no, (item, (held, linked, unlinked, code, reason)) in enumerate(
-            zip(inputs, _known_rows(Path(warehouse), parser_version, inputs))):
+    already). A warehouse not yet written holds nothing; one whose derived tables other code built is
+    written again (warehouse/derivation.py)."""
+    rows, current = _known_rows(Path(warehouse), parser_version, inputs)
+    split = Known(writes=not current)
+    for no, (item, (held, linked, unlinked, code, reason)) in enumerate(zip(inputs, rows)):
         if item.reason is not None:  # not readable: no parse needed, its reason is known now
             split.known.append(item)
             split.writes |= code is None or not unlinked  # not recorded yet, or its address still holds a page
@@ -55,22 +57,24 @@ def split_known(warehouse: str | Path, parser_version: str, inputs: list[Input])
     return split
 
 
-def _known_rows(path: Path, parser_version: str, inputs: list[Input]) -> list[tuple]:
+def _known_rows(path: Path, parser_version: str, inputs: list[Input]) -> tuple[list[tuple], bool]:
+    """What the warehouse knows of each input, and whether its derived tables are this code's."""
     nothing = [(False, False, True, None, None)] * len(inputs)
-    if not inputs or not path.is_file():
-        return nothing
+    if not path.is_file():
+        return nothing, False
     wanted = pa.table({"input_no": pa.array(range(len(inputs)), pa.int32()),
                        "source_url": pa.array([item.source_url for item in inputs], pa.string()),
                        "sha256": pa.array([item.sha256 for item in inputs], pa.string())})
     try:
         con = connect(path, read_only=True)
     except WarehouseError:  # not readable now: every input is parsed, and the load says what is wrong
-        return nothing
+        return nothing, False
     try:
+        current = derivation.recorded(con) == derivation.fingerprint()
         con.register("wanted", wanted)
-        rows = con.execute(_KNOWN_SQL, {"version": parser_version}).fetchall()
+        rows = con.execute(_KNOWN_SQL, {"version": parser_version}).fetchall() if inputs else []
     except duckdb.Error:  # a warehouse of an older schema: the load upgrades it, and every input is parsed
-        return nothing
+        return nothing, False
     finally:
         con.close()
-    return [row[1:] for row in rows]
+    return [row[1:] for row in rows], current
