@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="start: start it if it is not running; stop: stop it; status: its URL, pid, uptime and log "
                         "(exit status 1 if it is not running)")
 
-    p = sub.add_parser("report", help="coverage of sections and figures per page class, against the gate's floors")
+    p = sub.add_parser("coverage", help="coverage of sections and figures per page class, against the gate's floors")
     p.add_argument("folders", nargs="*", help="folders of pages (default: ../shared/corpus if present, else the fixtures)")
     p.add_argument("--failures", action="store_true", help="list the pages that fail each check")
 
@@ -650,7 +650,7 @@ def cmd_rollback(args, settings) -> int:
     return 0
 
 
-def cmd_report(args, settings) -> int:
+def cmd_coverage(args, settings) -> int:
     from flows.gate import CORPUS_DIRS, measure, read_floors, read_folders
     from flows.sources import SourceError
 
@@ -704,8 +704,8 @@ def _print_table(columns: list[str], rows: list, out=None) -> None:
 
 
 COMMANDS = {"ingest": cmd_ingest, "fetch": cmd_fetch, "parse": cmd_parse, "query": cmd_query, "timeline": cmd_timeline,
-            "links": cmd_links, "export": cmd_export, "upgrade": cmd_upgrade, "rollback": cmd_rollback, "report": cmd_report,
-            "serve": cmd_serve, "deploy": cmd_deploy, "server": cmd_server}
+            "links": cmd_links, "export": cmd_export, "upgrade": cmd_upgrade, "rollback": cmd_rollback,
+            "coverage": cmd_coverage, "serve": cmd_serve, "deploy": cmd_deploy, "server": cmd_server}
 
 if __name__ == "__main__":
     sys.exit(main())
