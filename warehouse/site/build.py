@@ -61,7 +61,7 @@ def build_site(warehouse: str | Path, out: str | Path, *, progress=None, top: in
         con.close()
     staging = _make_staging(out)
     try:
-        pages = write_site(data, staging, say)
+        pages = write_site(data, staging, say, top)
         _move_into_place(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -78,7 +78,7 @@ def read_marts(con: duckdb.DuckDBPyConnection, top: int = TOP) -> dict[str, list
     con.execute("CREATE OR REPLACE TEMP TABLE edition_text_changes AS SELECT * FROM main.edition_text_changes")
     data = {}
     for name, sql in QUERIES.items():
-        result = con.execute(sql, [top] if "?" in sql else None)
+        result = con.execute(sql, [top] if "$1" in sql else None)
         columns = [d[0] for d in result.description]
         data[name] = [{c: plain(v) for c, v in zip(columns, row)} for row in result.fetchall()]
     return data
@@ -93,7 +93,7 @@ def _check_marts(con: duckdb.DuckDBPyConnection, warehouse) -> None:
                              "'ooh upgrade' brings it up to date")
 
 
-def write_site(data: dict[str, list[dict]], folder: Path, say) -> int:
+def write_site(data: dict[str, list[dict]], folder: Path, say, top: int = TOP) -> int:
     """The site's files in `folder`: assets, index, one page per occupation key. Returns the page count."""
     from plotly.offline import get_plotlyjs  # imported here: it is large, and only the build needs it
 
@@ -114,7 +114,7 @@ def write_site(data: dict[str, list[dict]], folder: Path, say) -> int:
     files = {key: _file_name(key) for key in keys}
     index = env.get_template("index.html").render(
         root=".", editions=data["editions"], occupations=_search_list(by_key, files),
-        movers=_movers(data["movers"], files), growth=[{**row, "file": files.get(row["occupation_key"])}
+        movers=_movers(data["movers"], files, top), growth=[{**row, "file": files.get(row["occupation_key"])}
                                                           for row in data["fastest_growth"]])
     (folder / "index.html").write_text(index, encoding="utf-8")
     template = env.get_template("occupation.html")
@@ -154,14 +154,16 @@ def _search_list(by_key: dict, files: dict[str, str]) -> list[dict]:
     return sorted(rows, key=lambda r: r["name"].lower())
 
 
-def _movers(rows: list[dict], files: dict[str, str]) -> dict[str, list[dict]]:
-    """The biggest movers by jobs and by real wage, up and down: the largest changes in percent."""
-    ranked = {}
-    for measure in ("jobs_change_percent", "real_wage_change_percent"):
-        known = [{**r, "file": files.get(r["occupation_key"])} for r in rows if r[measure] is not None]
-        known.sort(key=lambda r: (-abs(r[measure]), r["occupation"]))
-        ranked[measure] = known[:TOP]
-    return ranked
+# Each ranking of the movers query (its rank column), under the name of the change it ranks by
+RANKINGS = {"jobs_change_percent": "jobs_rank", "real_wage_change_percent": "real_wage_rank"}
+
+
+def _movers(rows: list[dict], files: dict[str, str], top: int) -> dict[str, list[dict]]:
+    """The biggest movers by jobs and by real wage, in the query's order: the query returns the rows that
+    rank high on either."""
+    return {measure: sorted(({**r, "file": files.get(r["occupation_key"])} for r in rows
+                             if r[rank] is not None and r[rank] <= top), key=lambda r: r[rank])
+            for measure, rank in RANKINGS.items()}
 
 
 def _occupation(key: str, rows: dict[str, list[dict]]) -> dict:

@@ -1,4 +1,5 @@
--- The fastest projected growth in the latest edition: its occupations by projected change in employment.
+-- The fastest projected growth in the latest edition: its occupations by projected change in employment
+-- ($1: how many).
 SELECT
     occupation_key,
     occupation,
@@ -12,4 +13,4 @@ FROM occupation_timeline
 WHERE edition = (SELECT edition FROM editions ORDER BY base_year DESC LIMIT 1)
   AND projection_change_percent IS NOT NULL
 ORDER BY projection_change_percent DESC, occupation
-LIMIT ?
+LIMIT $1
