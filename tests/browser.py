@@ -4,7 +4,6 @@ browser test and scripts/write_report_screenshots.py open pages the way a person
 Playwright's own browser builds are never downloaded: it launches the system's executable."""
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -22,11 +21,11 @@ class NoChromium(RuntimeError):
 
 
 def chromium_path() -> str:
-    """The system's Chromium: $OOH_CHROMIUM, else `chromium` (Debian) or `chromium-browser` on PATH."""
-    found = os.environ.get("OOH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    """The system's Chromium: `chromium` (Debian's name) or `chromium-browser` on PATH."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
         raise NoChromium("no Chromium on this machine: install Debian's package ('apt-get install -y chromium'; "
-                         ".ci/run does) or set OOH_CHROMIUM to its executable")
+                         ".ci/run does)")
     return found
 
 

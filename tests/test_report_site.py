@@ -114,6 +114,18 @@ def test_the_command_builds_the_site_and_fails_in_one_line(warehouse_copy, tmp_p
     assert error.startswith("ooh report: no warehouse at") and error.count("\n") == 1
 
 
+def test_a_warehouse_without_the_marts_is_refused_with_how_to_upgrade_it(warehouse_copy, tmp_path):
+    import duckdb
+
+    older = tmp_path / "older.duckdb"
+    older.write_bytes(warehouse_copy.read_bytes())
+    with duckdb.connect(str(older)) as con:  # as an ooh-warehouse from before the marts left it
+        con.execute("DROP VIEW edition_diff")
+    with pytest.raises(WarehouseError, match="has no edition_diff .*'ooh upgrade'"):
+        build_site(older, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
 def test_coverage_is_the_gate_report_under_its_new_name(capsys):
     from flows.settings import DEFAULT_SOURCE
 
