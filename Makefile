@@ -4,14 +4,21 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test bench bench-scale audit clean
+.PHONY: demo test bench bench-scale audit clean chromium
 
 demo: $(STAMP)
 	$(VENV)/bin/ooh ingest
 	$(VENV)/bin/ooh timeline "medical records"
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(VENV)/bin/python -m pytest
+
+# The report's browser test opens the built site in the system's headless Chromium (Debian's package; the
+# test fails, never skips, without it).
+chromium:
+	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the report's browser test"; \
+	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+	  || { echo "The report's browser test needs Chromium: install Debian's chromium package" >&2; exit 1; }
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/parse_throughput.py

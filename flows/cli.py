@@ -98,7 +98,14 @@ def main(argv: list[str] | None = None) -> int:
                    help="start: start it if it is not running; stop: stop it; status: its URL, pid, uptime and log "
                         "(exit status 1 if it is not running)")
 
-    p = sub.add_parser("report", help="coverage of sections and figures per page class, against the gate's floors")
+    p = sub.add_parser("report", help="build the warehouse's report: a static site of occupation pages with charts and "
+                                      "what changed between editions, that opens from the files with no network")
+    p.add_argument("--out", default=str(settings.data_dir / "report"),
+                   help="the site's folder: new, empty, or one an earlier report wrote, which is replaced "
+                        "(default: %(default)s)")
+    p.add_argument("--warehouse", default=str(settings.warehouse))
+
+    p = sub.add_parser("coverage", help="coverage of sections and figures per page class, against the gate's floors")
     p.add_argument("folders", nargs="*", help="folders of pages (default: ../shared/corpus if present, else the fixtures)")
     p.add_argument("--failures", action="store_true", help="list the pages that fail each check")
 
@@ -699,6 +706,15 @@ def cmd_rollback(args, settings) -> int:
 
 
 def cmd_report(args, settings) -> int:
+    from warehouse.site import build_site
+
+    # not a flow: it only reads the warehouse, in seconds, and needs no Prefect
+    summary = build_site(args.warehouse, args.out, progress=lambda line: print(line, file=sys.stderr))
+    print(summary.line())
+    return 0
+
+
+def cmd_coverage(args, settings) -> int:
     from flows.gate import CORPUS_DIRS, measure, read_floors, read_folders
     from flows.sources import SourceError
 
@@ -753,7 +769,7 @@ def _print_table(columns: list[str], rows: list, out=None) -> None:
 
 COMMANDS = {"ingest": cmd_ingest, "fetch": cmd_fetch, "parse": cmd_parse, "query": cmd_query, "timeline": cmd_timeline,
             "links": cmd_links, "export": cmd_export, "upgrade": cmd_upgrade, "rollback": cmd_rollback, "report": cmd_report,
-            "serve": cmd_serve, "deploy": cmd_deploy, "server": cmd_server}
+            "coverage": cmd_coverage, "serve": cmd_serve, "deploy": cmd_deploy, "server": cmd_server}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,6 +1,6 @@
 """The corpus quality gate's data: the committed floors and exemptions, and measuring a folder against them.
 
-Used by `ooh report`, tests/test_corpus_gate.py and scripts/raise_floors.py.
+Used by `ooh coverage`, tests/test_corpus_gate.py and scripts/raise_floors.py.
 """
 from __future__ import annotations
 
