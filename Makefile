@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 demo: $(STAMP)
 	$(VENV)/bin/ooh ingest
 	$(VENV)/bin/ooh timeline "medical records"
+	$(VENV)/bin/ooh report
 
 test: $(STAMP) chromium
 	$(VENV)/bin/python -m pytest
