@@ -70,13 +70,31 @@ def catalogue_edition(name: str) -> CatalogueEdition | None:
 def printed_edition(text: str) -> Edition | None:
     """The edition named by "Occupational Outlook Handbook, 2010-11 Edition", if the text names one."""
     match = _PRINTED.search(text)
-    if not match:
-        return None
+    return _printed(match) if match else None
+
+
+def printed_editions(text: str) -> list[Edition]:
+    """Every edition the text names as "Occupational Outlook Handbook, YYYY-YY Edition", in order."""
+    return [_printed(match) for match in _PRINTED.finditer(text)]
+
+
+def _printed(match: re.Match) -> Edition:
     first = int(match.group(1))
     if int(match.group(2)) != (first + 1) % 100 or not FIRST_YEAR <= first <= date.today().year + 1:
         raise ImplausibleEdition(f"the page names a '{match.group(1)}-{match.group(2)} Edition', which is no handbook "
                                  f"edition (two consecutive years, from {FIRST_YEAR} to next year)")
     return Edition(f"{first}-{match.group(2)}", first - 2, first - 2, first + 8)
+
+
+def span_end(start: int, end: str) -> int:
+    """The last year of a span as printed: "2024-34" ends in 2034, "1998-08" in 2008 (a two-digit end is the
+    first year after `start` that ends in it)."""
+    return int(end) if len(end) == 4 else start + (int(end) - start) % 100
+
+
+def span_edition(start: int, end: str) -> Edition:
+    """The edition of a projection span as printed ("2024", "34")."""
+    return projection_edition(start, span_end(start, end))
 
 
 def projection_edition(start: int, end: int) -> Edition:
@@ -106,8 +124,7 @@ def stated_edition(text: str) -> Edition | None:
         return printed
     span = _SPAN.search(text)
     if span:
-        start, end = int(span.group(1)), span.group(2)
-        return projection_edition(start, int(end) if len(end) == 4 else start + (int(end) - start) % 100)
+        return span_edition(int(span.group(1)), span.group(2))
     jobs = _JOBS.search(text)
     if jobs:
         return base_year_edition(int(jobs.group(1)))

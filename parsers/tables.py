@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from parsers.editions import span_end
 from parsers.model import Figure, Table
 from parsers.numbers import parse_number, percent_to_fraction
 from parsers.prose.sentences import Context, stated_year
@@ -145,10 +146,10 @@ def _quick_facts(table: Table, ctx: Context) -> list[Figure]:
         label, value = clean(row[0]), clean(row[1])
         sentence = f"{label}: {value}"
         span = _SPAN.search(label)
-        period = None
+        period = end_year = None
         if span:
-            start, end = int(span[1]), span[2]
-            end_year = int(end) if len(end) == 4 else start // 100 * 100 + int(end)
+            start = int(span[1])
+            end_year = span_end(start, span[2])
             period = f"{start}-{end_year}"
         year = re.search(_YEAR, label)
         if label.lower().endswith("median pay"):
@@ -194,8 +195,8 @@ def _projections_matrix(table: Table, ctx: Context) -> list[Figure]:
         elif low.startswith("change"):
             span = _SPAN.search(label)
             if span:
-                start, end = int(span[1]), span[2]
-                span_period = (start, int(end) if len(end) == 4 else start // 100 * 100 + int(end))
+                start = int(span[1])
+                span_period = (start, span_end(start, span[2]))
             if low.endswith(("/ percent",)):
                 columns["change_percent"] = (i, None)
             elif low.endswith(("/ number", "/ numeric")):

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from parsers.editions import (base_year_edition, catalogue_edition, printed_edition, projection_edition,
-                              read_catalogue, stated_edition)
+                              read_catalogue, span_edition, span_end, stated_edition)
 from parsers.errors import ImplausibleEdition
 
 CATALOGUE = read_catalogue()
@@ -104,3 +104,16 @@ def test_a_stated_edition_carries_the_catalogue_years():
 def test_an_edition_no_handbook_can_have_is_refused(text):
     with pytest.raises(ImplausibleEdition):
         stated_edition(text)
+
+
+@pytest.mark.parametrize("start,end,year", [(2024, "34", 2034), (1998, "08", 2008), (1996, "2006", 2006),
+                                            (2008, "18", 2018), (1999, "00", 2000)])
+def test_a_span_s_two_digit_end_is_the_first_year_after_its_start_that_ends_so(start, end, year):
+    """One rule for every span the parsers read (Quick Facts, projections tables, prose, the edition):
+    "1998-08" ends in 2008, not 1908."""
+    assert span_end(start, end) == year
+
+
+def test_a_span_across_the_century_names_its_edition():
+    assert span_edition(1998, "08").label == "2000-01"  # its base year is 1998
+    assert stated_edition("Job Outlook, 1998-08: 14%").label == "2000-01"

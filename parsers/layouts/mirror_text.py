@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from parsers.decode import Decoded
-from parsers.editions import printed_edition, projection_edition
+from parsers.editions import printed_edition, printed_editions, span_edition
 from parsers.errors import MissingContent, MixedEditions, NotAStatement
 from parsers.layouts import tabbed
 from parsers.layouts.draft import Draft
@@ -59,7 +59,6 @@ _ONET_LINK = re.compile(r"(?:onetonline\.org|online\.onetcenter\.org)/link/\w+/\
 _ABOUT = re.compile(r"\s*About this section$", re.I)
 # The edition a statement states as its own: printed editions name it; current pages state their
 # projection span in Quick Facts ("Job Outlook, 2024–34", "Employment Change, 2024–34").
-_PRINTED = re.compile(r"Occupational Outlook Handbook,\s+(?:19|20)\d\d-\d\d\s+Edition", re.I)
 _SPAN = re.compile(r"^(?:Job Outlook|Employment Change),\s+((?:19|20)\d\d)\s*[\u2013\u2014-]\s*(\d\d(?:\d\d)?)\b", re.I)
 # A chart of the current site: its title, caption, bars (label, value), note and source line. The HTML
 # layout skips charts (they repeat the text's figures beside other occupations'); so does this one.
@@ -160,13 +159,11 @@ def _edition(statement: list[Line], text: str) -> tuple[Edition, bool]:
     are a copy mixing two statements."""
     found: dict[str, tuple[Edition, bool]] = {}
     for line in statement:
-        for match in _PRINTED.finditer(line.text):
-            edition = printed_edition(match.group(0))
+        for edition in printed_editions(line.text):
             found.setdefault(edition.label, (edition, True))
         span = _SPAN.match(line.text.strip())
         if span:
-            start, end = int(span.group(1)), span.group(2)
-            edition = projection_edition(start, int(end) if len(end) == 4 else start // 100 * 100 + int(end))
+            edition = span_edition(int(span.group(1)), span.group(2))
             found.setdefault(edition.label, (edition, False))
     if len(found) > 1:
         raise MixedEditions(f"the page states {' and '.join(sorted(found))} as its own edition: a copy that mixes "

@@ -9,7 +9,7 @@ import re
 
 from parsers import selectors as sel
 from parsers.decode import Decoded
-from parsers.editions import projection_edition
+from parsers.editions import span_edition
 from parsers.errors import MissingContent
 from parsers.html import blocks_of, parse_html, visible_text, window
 from parsers.layouts.draft import Draft
@@ -29,8 +29,7 @@ def parse(doc: Decoded) -> Draft:
     span = next(filter(None, map(_PROJECTION_SPAN.match, windows)), None)
     if span is None:
         raise MissingContent("tabbed page that names no projection span ('Job Outlook, 2024–34')")
-    start, end = int(span.group(1)), span.group(2)
-    edition = projection_edition(start, int(end) if len(end) == 4 else start // 100 * 100 + int(end))
+    edition = span_edition(int(span.group(1)), span.group(2))
 
     root = parse_html(doc.raw, doc.encoding, sel.TABBED_PART)
     titles = sel.TABBED_TITLE(root) or [visible_text(h1) for h1 in sel.TABBED_H1(root)]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from parsers.editions import span_end
 from parsers.model import Edition, Figure
 from parsers.numbers import QUALIFIER_WORDS, month_number, qualifier
 from parsers.subjects import Subjects
@@ -96,7 +97,7 @@ def projection_span(sentence: str, edition: Edition) -> tuple[int | None, str | 
         return int(match["to"]), f"{match['start']}-{match['to']}"
     if match and match["last"]:
         start = int(match["first"])
-        end = start // 100 * 100 + int(match["last"])
+        end = span_end(start, match["last"])
         return end, f"{start}-{end}"
     if match:
         end = int(match["end"])
