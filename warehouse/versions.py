@@ -52,10 +52,35 @@ class Basis(NamedTuple):
     previous: str | None
 
 
+# Versions read by this process, by the identity of the file (and of a WAL beside it) they were read from:
+# opening a warehouse costs tens of milliseconds, and a run asks for the same versions several times.
+_READ: dict[tuple[str, str | None], "Version"] = {}
+
+
 def read_version(path: Path) -> Version | None:
     """The version a warehouse file holds; None when there is no file."""
     if not path.exists():
         return None
+    key = _identity(path)
+    if key in _READ:
+        return _READ[key]
+    version = _read_version(path)
+    if _identity(path) == key:  # not swapped while it was read: else the version may be the new file's
+        if len(_READ) > 64:  # a long-lived process (`ooh serve`) sees many versions: keep the recent ones
+            _READ.clear()
+        _READ[key] = version
+    return version
+
+
+def _identity(path: Path) -> tuple[str, str | None]:
+    wal = path.with_name(path.name + ".wal")
+    try:
+        return file_identity(path), file_identity(wal) if wal.exists() else None
+    except FileNotFoundError:  # swapped away meanwhile: a key no file has
+        return "", None
+
+
+def _read_version(path: Path) -> Version:
     con = connect(path, read_only=True)
     try:
         tables = {name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
