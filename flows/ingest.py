@@ -17,6 +17,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Failed
+from prefect.utilities.annotations import quote
 from pydantic import Field
 
 from flows import report as words
@@ -163,7 +164,9 @@ def ingest(
         return _failed(exc, started)
     staging_dir = str(settings.staging_dir)
     prune_staging(staging_dir, PARSER_VERSION)
-    triage = find_unchanged(refs, warehouse, staging_dir)
+    # quote(): the pages' list goes to the task as it is; Prefect would otherwise walk every item looking
+    # for futures to wait on (tens of milliseconds per thousand pages, on each task)
+    triage = find_unchanged(quote(refs), warehouse, staging_dir)
     if not triage.to_parse and not triage.writes:
         return _nothing_new(triage.known, str(source), warehouse, started)
     to_parse = triage.to_parse
@@ -171,7 +174,7 @@ def ingest(
     logger.info("%d files in %s to parse, in %d batches of up to %d", len(to_parse), source, len(batches),
                 batch_size)
     numbered, shares = list(enumerate(batches, 1)), min(settings.workers, len(batches))
-    futures = [parse_batches.submit(numbered[k::shares], staging_dir, len(batches), k + 1, shares)
+    futures = [parse_batches.submit(quote(numbered[k::shares]), staging_dir, len(batches), k + 1, shares)
                for k in range(shares)]
     staged = [path for _, path in sorted(item for future in futures for item in future.result())]
     if triage.known_batch:
