@@ -144,8 +144,9 @@ def blocks_of(elements: Iterable[etree._Element]) -> list[Block]:
     inline: list[str] = []
     for el in elements:
         _walk(el, blocks, inline)
-        if el.tail:
-            inline.append(el.tail)
+        tail = el.tail
+        if tail and (inline or not tail.isspace()):
+            inline.append(tail)
     if inline:
         _flush(blocks, inline)
     return blocks
@@ -196,12 +197,16 @@ def _walk(el: etree._Element, blocks: list[Block], inline: list[str]) -> None:
 
 
 def _descend(el: etree._Element, blocks: list[Block], inline: list[str]) -> None:
-    if el.text:
-        inline.append(el.text)
+    # Whitespace before any text is dropped when the buffer is flushed (_flush splits it away), so it is
+    # not buffered: the line breaks between block elements would otherwise cost a flush each.
+    text = el.text
+    if text and (inline or not text.isspace()):
+        inline.append(text)
     for child in el:
         _walk(child, blocks, inline)
-        if child.tail:
-            inline.append(child.tail)
+        tail = child.tail
+        if tail and (inline or not tail.isspace()):
+            inline.append(tail)
 
 
 def _flush(blocks: list[Block], inline: list[str]) -> None:

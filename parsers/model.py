@@ -48,13 +48,8 @@ class Section:
 
     @property
     def text(self) -> str:
-        parts = []
-        for block in self.blocks:
-            if isinstance(block, Paragraph):
-                parts.append(block.text)
-            else:
-                parts.append("\n".join("\t".join(row) for row in block.rows))
-        return "\n\n".join(parts)
+        return "\n\n".join([block.text if isinstance(block, Paragraph) else "\n".join(map("\t".join, block.rows))
+                              for block in self.blocks])
 
 
 @dataclass(slots=True)

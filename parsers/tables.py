@@ -24,6 +24,8 @@ from parsers.text import clean, split_sentences
 _YEAR = r"(?:19|20)\d\d"
 _DIGIT = re.compile(r"\d")
 _YEAR_EMPLOYMENT = re.compile(rf"^({_YEAR}) employment$", re.I)
+_A_YEAR = re.compile(_YEAR)
+_NUMERIC_CELL = re.compile(r"[\d,.]+%?")
 _SPAN = re.compile(rf"({_YEAR})\s*[\u2013\u2014-]\s*(\d\d(?:\d\d)?)\b")
 _MONEY_PER = re.compile(r"\$\s?(?P<num>[\d,]+(?:\.\d+)?)\s+per\s+(?P<per>year|hour)", re.I)
 _AT_LEAST = re.compile(r"equal to or greater than|or more\b|at least", re.I)
@@ -151,7 +153,7 @@ def _quick_facts(table: Table, ctx: Context) -> list[Figure]:
             start = int(span[1])
             end_year = span_end(start, span[2])
             period = f"{start}-{end_year}"
-        year = re.search(_YEAR, label)
+        year = _A_YEAR.search(label)
         if label.lower().endswith("median pay"):
             qualifier = "at_least" if _AT_LEAST.search(value) else None
             for m in _MONEY_PER.finditer(value):
@@ -185,7 +187,7 @@ def _projections_matrix(table: Table, ctx: Context) -> list[Figure]:
     span_period = None
     for i, label in enumerate(table.header):
         low = label.lower()
-        year = re.search(_YEAR, label)
+        year = _A_YEAR.search(label)
         if low == "soc code":
             columns["soc"] = (i, None)
         elif low.startswith("projected employment"):
@@ -230,7 +232,7 @@ def _projections_matrix(table: Table, ctx: Context) -> list[Figure]:
 
 def _projection_block(table: Table, ctx: Context) -> list[Figure]:
     """'2008 Employment 600,500 / 2018 Employment 638,000 / Employment Change 37,500 / Growth Rate 6%'."""
-    years = [int(m[1]) for row in table.rows if row and (m := re.match(rf"^({_YEAR}) employment$", row[0], re.I))]
+    years = [int(m[1]) for row in table.rows if row and (m := _YEAR_EMPLOYMENT.match(row[0]))]
     base, target = (min(years), max(years)) if len(years) > 1 else (ctx.edition.projection_start, ctx.edition.projection_end)
     period = f"{base}-{target}"
     figures: list[Figure] = []
@@ -239,7 +241,7 @@ def _projection_block(table: Table, ctx: Context) -> list[Figure]:
             continue
         label, cell = clean(row[0]), clean(row[-1])
         sentence = f"{label}: {cell}"
-        year = re.match(rf"^({_YEAR}) employment$", label, re.I)
+        year = _YEAR_EMPLOYMENT.match(label)
         low = label.lower()
         if year and int(year[1]) == base:
             figures.append(ctx.figure("employment", "jobs", parse_number(cell), "jobs", cell, sentence,
@@ -325,7 +327,7 @@ def _employer_shares(table: Table, lead: str, lead_sentence: str, ctx: Context) 
 def _numeric_rows(table: Table) -> bool:
     """Every row a label and a number (a count, or a percent)."""
     return bool(table.rows) and all(
-        len(row) >= 2 and re.fullmatch(r"[\d,.]+%?", row[-1].replace(" ", "")) for row in table.rows)
+        len(row) >= 2 and _NUMERIC_CELL.fullmatch(row[-1].replace(" ", "")) for row in table.rows)
 
 
 def _employment_list(table: Table, lead: str, lead_sentence: str, ctx: Context) -> list[Figure]:

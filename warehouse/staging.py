@@ -204,11 +204,11 @@ def _refused(items: list) -> pa.Table:
 
 def _numbered(items: list, attribute: str, number: str, fields: dict) -> dict[str, list]:
     """Columns of each page's sections, figures or refusals, numbered from 1 within the page."""
-    cols: dict[str, list] = {"page_id": [], number: [], **{name: [] for name in fields}}
-    for item in items:
-        for no, element in enumerate(getattr(item.page, attribute), 1):
-            cols["page_id"].append(item.sha256)
-            cols[number].append(no)
-            for name, get in fields.items():
-                cols[name].append(get(element))
-    return cols
+    # Column by column: one C-level map per field instead of a Python step per field of every element.
+    owned = [(item.sha256, getattr(item.page, attribute)) for item in items]
+    elements = [element for _, page_elements in owned for element in page_elements]
+    return {
+        "page_id": [sha256 for sha256, page_elements in owned for _ in page_elements],
+        number: [no for _, page_elements in owned for no in range(1, len(page_elements) + 1)],
+        **{name: list(map(get, elements)) for name, get in fields.items()},
+    }

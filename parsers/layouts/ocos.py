@@ -42,19 +42,20 @@ def parse(doc: Decoded) -> Draft:
 
     sections: list[Section] = []
     for h2 in headings:
-        key = OCOS_HEADING_IDS.get(h2.get("id") or "") or section_key(visible_text(h2)) or "other"
+        heading = visible_text(h2)
+        key = OCOS_HEADING_IDS.get(h2.get("id") or "") or section_key(heading) or "other"
         elements = list(_section_elements(h2))
         if key == "what_they_do":
             before, after = _split_at_work_environment(elements)
-            sections.append(Section(key, visible_text(h2), tuple(blocks_of(before))))
+            sections.append(Section(key, heading, tuple(blocks_of(before))))
             if after:
                 header = visible_text(sel.OCOS_RUNNING_HEADER(after[0])[0]).rstrip(".")
                 sections.append(Section("work_environment", header, tuple(blocks_of(after))))
             continue
-        sections.append(Section(key, visible_text(h2), tuple(blocks_of(elements))))
+        sections.append(Section(key, heading, tuple(blocks_of(elements))))
 
     urls = sel.OCOS_CITATION_URL(content)
-    table_socs, onet = projection_soc_cells(sections), sel.ONET_LINKS(content)
+    table_socs, onet = projection_soc_cells(sections), sel.onet_links(content)
     return Draft(
         edition=edition,
         title=title,
@@ -71,7 +72,8 @@ def _section_elements(h2: etree._Element):
         if el.tag == "h2":
             return
         if isinstance(el.tag, str):
-            if not set((el.get("class") or "").split()).isdisjoint(sel.OCOS_END_CLASSES):
+            classes = el.get("class")
+            if classes and not sel.OCOS_END_CLASSES.isdisjoint(classes.split()):
                 return
             if _is_furniture(el) or _is_picture(el):
                 continue
@@ -90,7 +92,7 @@ def _is_furniture(el: etree._Element) -> bool:
 
 def _is_picture(el: etree._Element) -> bool:
     """A photo with its caption: <p align=center><img ...><br><em>caption</em></p>."""
-    return el.tag == "p" and el.find("img") is not None
+    return el.tag == "p" and next(el.iterchildren("img"), None) is not None  # find() goes through ElementPath
 
 
 def _split_at_work_environment(elements: list[etree._Element]):

@@ -39,14 +39,14 @@ def parse(doc: Decoded) -> Draft:
 
     sections: list[Section] = []
     onet_links: list[str] = []
-    for tab in sel.TABBED_TABS(root):
+    for tab in sel.tabbed_tabs(root):
         headings = sel.TABBED_TAB_H2(tab)
         if not headings:
             continue
         h2 = headings[0]
         key = TABBED_HEADING_IDS.get(h2.get("id"), "other")
         if key == "more_info":
-            onet_links = sel.ONET_LINKS(tab)
+            onet_links = sel.onet_links(tab)
         sections.append(Section(key, visible_text(h2), tuple(blocks_of(h2.itersiblings()))))
 
     canonical = sel.TABBED_CANONICAL(root)

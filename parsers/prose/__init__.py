@@ -64,6 +64,12 @@ RULES: tuple[Rule, ...] = (
 _DIGIT = re.compile(r"\d")
 
 
+def _has_digit(text: str) -> bool:
+    """Whether the text holds a digit (any that \\d matches). Ten substring scans find an ASCII digit in
+    a fraction of the time of a regex scan, which is left for non-ASCII text without one."""
+    return any(digit in text for digit in "0123456789") or (not text.isascii() and _DIGIT.search(text) is not None)
+
+
 # Only outlook categories and shares in words ("Over half of ...") are stated without a digit.
 _WITHOUT_DIGITS = frozenset({out.category, shares.shares})
 
@@ -80,7 +86,7 @@ def sentence_figures(paragraph: str, ctx: Context) -> list[Figure]:
     """Figures of every sentence of a paragraph, trying only the rules whose words the paragraph has."""
     if not _section_rules(ctx.section, True)[1]:
         return []  # Nature of the Work states no figures
-    triggers, section_rules = _section_rules(ctx.section, _DIGIT.search(paragraph) is not None)
+    triggers, section_rules = _section_rules(ctx.section, _has_digit(paragraph))
     if not section_rules:
         return []
     low = paragraph.lower()

@@ -98,6 +98,13 @@ _END_OF_HEAD = re.compile(rf"\s*,?\s*(?:\b(?:was|were|is|are|of|varied\b[^$]*)\s
 _CLAUSE_START = re.compile(r"^(?:.*(?:[;:]\s+|,\s+(?:and|while|but)\s+))?", re.S)
 _EARNING_VERB = re.compile(r"\s+(?:had|have|earned|earn|received|receive|reported|report)(?:\s+(?:a|an|the|total|annual))*\s*$", re.I)
 _GENERIC = frozenset({"those", "workers", "all workers", "employees"})
+# Compiled once: these run for every amount and every place a median sentence names.
+_TRAILING_AND = re.compile(r"[\s,]+(?:and|or)?\s*$")
+_LEADING_ARTICLE = re.compile(r"^(?:the|a)\s+", re.I)
+_PER_MONTH = re.compile(r"\s*(?:an?|per)\s+month\b")
+_INDUSTRY = re.compile(r"\bindustr(?:y|ies)\b", re.I)
+_TRAILING_WHO_AND = re.compile(r"[\s,]+(?:and)?$")
+_NOT_NAMED = re.compile(r"(?:these|those|such|the)\b|all\s|workers\b", re.I)
 
 
 def _period(words: str | None) -> str | None:
@@ -107,8 +114,8 @@ def _period(words: str | None) -> str | None:
 def _place(text: str | None) -> str | None:
     if not text:
         return None
-    place = re.sub(r"[\s,]+(?:and|or)?\s*$", "", clean(_IN_YEAR_WORDS.sub("", text))).strip(" ,")
-    place = re.sub(r"^(?:the|a)\s+", "", place, flags=re.I)
+    place = _TRAILING_AND.sub("", clean(_IN_YEAR_WORDS.sub("", text))).strip(" ,")
+    place = _LEADING_ARTICLE.sub("", place)
     return place if place and not _NOT_A_PLACE.match(place) else None
 
 
@@ -207,7 +214,7 @@ def median(m: re.Match, sentence: str, ctx: Context) -> list[Figure]:
                if not _COMPARED.search(sentence, max(0, a.start() - 30), a.start())
                and not _FOR_ALL.match(sentence, a.end())
                and not _PERCENTILE_BEFORE.search(sentence, max(0, a.start() - 80), a.start())
-               and not re.match(r"\s*(?:an?|per)\s+month\b", sentence[a.end():])]
+               and not _PER_MONTH.match(sentence[a.end():])]
     if not amounts:
         return []
     year, month = stated_year(sentence)
@@ -215,7 +222,7 @@ def median(m: re.Match, sentence: str, ctx: Context) -> list[Figure]:
     if head is None:
         return []
     head_who, head_place, head_q, listed_places = head
-    by_industry = bool(re.search(r"\bindustr(?:y|ies)\b", sentence[: amounts[0].start()], re.I))
+    by_industry = bool(_INDUSTRY.search(sentence[: amounts[0].start()]))
     respectively = any(_RESPECTIVELY.match(sentence, x.end()) for x in amounts) and len(listed_places) == len(amounts)
     figures = []
     for i, a in enumerate(amounts):
@@ -278,7 +285,7 @@ def _own_words(before: str, after: str, by_industry: bool, first_of_head: bool) 
 
 def _who(words: str | None) -> str | None:
     who = _CONNECTIVES.sub("", clean(words or ""))
-    who = re.sub(r"[\s,]+(?:and)?$", "", who)
+    who = _TRAILING_WHO_AND.sub("", who)
     return None if not who or _THOSE.match(who) or who.lower() in _GENERIC else who
 
 
@@ -302,7 +309,7 @@ def _percentile(ctx: Context, measure: str, money: str, m: re.Match, sentence: s
     raw = m.string[m.start() : m.start("after")]
     # Of the workers the sentence names ("The middle 50 percent of physician assistants"), else of those the
     # median before was of ("The middle 50 percent earned ...", "of these workers").
-    who = clean(m["who"]) if m["who"] and not re.match(r"(?:these|those|such|the)\b|all\s|workers\b", m["who"].strip(), re.I) else None
+    who = clean(m["who"]) if m["who"] and not _NOT_NAMED.match(m["who"].strip()) else None
     return ctx.figure("wage", measure, parse_number(money.lstrip("$ ")), "usd", raw, sentence, period=period,
                       ref_year=year or ctx.year, ref_month=month if year else ctx.month, qualifier=qualifier(q),
                       subject=who or ctx.subject)
