@@ -23,7 +23,7 @@ from pydantic import Field
 from flows import report as words
 from flows.artifacts import create_failure_artifact, create_ingest_artifacts
 from flows.batch import hash_inputs, stage_inputs
-from flows.parse_pool import stage_in_workers
+from flows.parse_pool import stage_each_in_workers
 from flows.runs import SettingsTaskRunner, retry_on_infrastructure, source_kind, source_label, tag_run, today, warehouse_tag
 from flows.settings import DEFAULT_SOURCE, load_settings
 from flows.sources import PageRef, SourceError, list_pages
@@ -80,11 +80,11 @@ def parse_batches(batches: list[tuple[int, list[PageRef]]], staging_dir: str, to
     events, and the server shares the machine's cores with the parsing."""
     settings, logger = load_settings(), get_run_logger()
     staged = []
-    for no, refs in batches:
-        if settings.task_runner == "thread":  # threads cannot share the CPU work: worker processes parse
-            batch = stage_in_workers(refs, staging_dir, settings.workers)
-        else:  # the task runs in a process of its own already (Prefect's process pool, Dask)
-            batch = stage_inputs(refs, staging_dir)
+    if settings.task_runner == "thread":  # threads cannot share the CPU work: worker processes parse
+        done = stage_each_in_workers([refs for _, refs in batches], staging_dir, settings.workers)
+    else:  # the task runs in a process of its own already (Prefect's process pool, Dask)
+        done = (stage_inputs(refs, staging_dir) for _, refs in batches)
+    for (no, _), batch in zip(batches, done):
         logger.info("batch %d/%d: %d pages parsed, %d rejected%s", no, total, batch.parsed, batch.rejected,
                     " (staged by an earlier run)" if batch.reused else "")
         staged.append((no, batch.path))

@@ -17,6 +17,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Iterator
 
 from flows.batch import stage_inputs
 from flows.prefect_server import is_alive, run_mark
@@ -35,15 +36,27 @@ class ParseWorkerDied(Exception):
 
 
 def stage_in_workers(refs: list[PageRef], staging_dir: str | Path, workers: int) -> StagedBatch:
+    return next(stage_each_in_workers([refs], staging_dir, workers))
+
+
+def stage_each_in_workers(batches: list[list[PageRef]], staging_dir: str | Path, workers: int) -> Iterator[StagedBatch]:
+    """Each batch staged, in order. All are handed to the pool at once: a worker that is done takes the next
+    batch, whoever asked for it, so no core idles while another still has a queue of its own."""
     pool = _get_pool(workers)
     if pool is None:
-        return stage_inputs(refs, staging_dir)
+        yield from (stage_inputs(refs, staging_dir) for refs in batches)
+        return
+    futures = [pool.submit(stage_inputs, refs, staging_dir) for refs in batches]
     try:
-        return pool.submit(stage_inputs, refs, staging_dir).result()
+        for future in futures:
+            yield future.result()
     except BrokenProcessPool:
         _reset_pool()
         raise ParseWorkerDied("a parse worker process ended mid-batch (killed, or out of memory): run the ingest "
                               "again; with less memory, lower OOH_WORKERS or OOH_BATCH_SIZE") from None
+    finally:
+        for future in futures:  # a batch failed or the caller stopped: the rest are not parsed
+            future.cancel()
 
 
 def start_in_background(workers: int) -> None:
