@@ -508,7 +508,9 @@ def copy_of(base: Path, folder: Path) -> Path:
 def test_a_rollback_during_an_ingest_s_parse_stops_the_ingest_and_loses_no_version(env, base, many, tmp_path):
     warehouse = copy_of(base, tmp_path)
     loaded, empty = state_of(warehouse), state_of(_sibling(warehouse, ".prev"))
-    ingest = Started(["ingest", "--source", str(many), "--warehouse", str(warehouse)], env, tmp_path)
+    # small batches: the workers take batches as they come, so when the first is reported most are still to parse
+    ingest = Started(["ingest", "--source", str(many), "--warehouse", str(warehouse), "--batch-size", "2"], env,
+                     tmp_path)
     wait_for(lambda: re.search(r"batch 1/\d+: ", ingest.output()), ingest, "a parsed batch")
     assert not _sibling(warehouse, ".next").exists()  # still parsing: the load has not begun
     rollback = run(["rollback", "--warehouse", str(warehouse)], env)
