@@ -31,7 +31,8 @@ import duckdb
 
 from warehouse.db import SCHEMA_VERSION, SHAPE_SHA256, checked_schema_version, connect, schema_info
 from warehouse.errors import WarehouseError
-from warehouse.versions import Basis, Version, basis_of, check_basis, read_version, version_record
+from warehouse.versions import (Basis, Version, basis_of, check_basis, read_version, remember_version, version_of,
+                                version_record)
 from warehouse.writer_lock import Holder, cannot_write, utc, writer_lock
 
 LOCK_WAIT_SECONDS = 600  # callers pass OOH_LOCK_WAIT (flows/settings.py); this is for library use
@@ -200,12 +201,14 @@ def publishing(path: str | Path, wait: float = LOCK_WAIT_SECONDS, *, based_on: B
             report(note)
         check_free_space(path, free_bytes)
         version_id = uuid.uuid4().hex
+        record = version_record(current, version_id, utc(time.time()), what)
         with _next_version(path) as con:
             yield con
-            con.executemany("INSERT OR REPLACE INTO schema_info VALUES (?, ?)",
-                            version_record(current, version_id, utc(time.time()), what))
+            con.executemany("INSERT OR REPLACE INTO schema_info VALUES (?, ?)", record)
+            latest_load = con.execute("SELECT max(load_id) FROM loads").fetchall()[0][0]
         _swap_in(path)
         _LAST_PUBLISHED[path] = Basis(version_id, current.id if current else None)
+        remember_version(path, version_of(record, latest_load))  # the next reads need not open the file
 
 
 @contextmanager

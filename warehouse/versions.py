@@ -72,6 +72,20 @@ def read_version(path: Path) -> Version | None:
     return version
 
 
+def remember_version(path: Path, version: Version) -> None:
+    """What a writer of this process just published at `path`: read_version answers without opening it."""
+    key = _identity(path)
+    if key[0]:
+        _READ[key] = version
+
+
+def version_of(record: list[tuple[str, str]], latest_load: int | None) -> Version:
+    """The Version that version_record's rows describe."""
+    info = dict(record)
+    return Version(info["version_id"], tuple(info["version_lineage"].split()), info["published_at"],
+                   info["published_by"], latest_load)
+
+
 def _identity(path: Path) -> tuple[str, str | None]:
     wal = path.with_name(path.name + ".wal")
     try:
