@@ -2,7 +2,10 @@
 whole file to `.next`, writes the load there, and renames it into place) at the corpus's size and at
 warehouses of about 1 GB and 5 GB, each publishing the same small load (about 1% of the corpus's pages).
 
-    python benchmarks/publish_scale.py [--sizes-gb 1 5] [--repeat N]
+    python benchmarks/publish_scale.py [--sizes-gb 1 5] [--repeat N] [--dir FOLDER]
+
+Where the filesystem makes copy-on-write clones (XFS with reflink, btrfs), publishing clones the file
+instead of copying it (warehouse/publish.py: clone_or_copy): --dir puts the warehouses on such a one.
 
 The large warehouses are the corpus warehouse with its pages, sections and figures copied under other
 page ids (what a warehouse of many editions holds, in bytes; the copies are not linked into occupations,
@@ -26,7 +29,7 @@ from flows.sources import list_local_pages  # noqa: E402
 from parsers import PARSER_VERSION  # noqa: E402
 from warehouse.identity import save_identity  # noqa: E402
 from warehouse.load import save_inputs  # noqa: E402
-from warehouse.publish import publishing  # noqa: E402
+from warehouse.publish import clone_or_copy, publishing  # noqa: E402
 from warehouse.quality import save_quality_checks  # noqa: E402
 
 TARGET = 2.0  # publishing after a 1% change at 5 GB, against at the corpus's size
@@ -82,8 +85,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes-gb", type=float, nargs="*", default=[1, 5])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dir", type=Path, help="where the warehouses are made (default: the temporary folder)")
     args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="ooh-publish-"))
+    scratch = Path(tempfile.mkdtemp(prefix="ooh-publish-", dir=args.dir))
     try:
         base = scratch / "corpus.duckdb"
         changed = corpus_warehouse(base)
@@ -95,7 +99,11 @@ def main() -> int:
             rows.append((big.stat().st_size, time_publish(big, changed, args.repeat)))
             for leftover in scratch.glob(f"w{size:g}.duckdb*"):
                 leftover.unlink()
-        print(f"publishing a load of {len(changed)} pages (about 1% of the corpus), best of {args.repeat}:")
+        probe = scratch / "probe"
+        probe.write_bytes(b"x")
+        how = clone_or_copy(probe, scratch / "probe.copy")
+        print(f"publishing a load of {len(changed)} pages (about 1% of the corpus), best of {args.repeat}, in "
+              f"{scratch.parent} (each next version a {'copy-on-write clone' if how == 'clone' else 'copy'}):")
         for size, seconds in rows:
             print(f"  warehouse of {size / 1e6:9,.0f} MB: {seconds:7.3f} s   {seconds / rows[0][1]:6.1f} times the corpus's")
         ratio = rows[-1][1] / rows[0][1]

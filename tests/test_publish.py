@@ -1,5 +1,6 @@
 """Safe publishing: readers never block the loader and never see a half-loaded warehouse; the previous
 version is kept for rollback; a failed write publishes nothing."""
+import errno
 import hashlib
 import json
 import os
@@ -16,7 +17,8 @@ import duckdb
 import pytest
 
 from warehouse.db import WarehouseError
-from warehouse.publish import publish_recovery, publish_rollback, publishing
+from warehouse import versions
+from warehouse.publish import clone_or_copy, publish_recovery, publish_rollback, publishing
 from warehouse.versions import Basis, Version, VersionChanged, check_basis, read_version
 
 from conftest import OOH, PAGES, run
@@ -213,6 +215,44 @@ def test_each_version_records_what_it_was_built_on(tmp_path):
     assert len(set(ids)) == 3
     assert read_version(warehouse).lineage[:2] == (ids[1], ids[0])
     assert read_version(warehouse.with_name("w.duckdb.prev")).id == ids[1]
+
+
+def test_the_version_remembered_after_publishing_is_the_one_the_file_holds(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    for load_id in (None, 7):
+        with publishing(warehouse, what="ingest") as con:
+            if load_id:
+                con.execute("INSERT INTO loads (load_id, started_at, source, parser_version) VALUES (?, now(), 'x', 'v')",
+                            [load_id])
+        remembered = read_version(warehouse)
+        assert remembered == versions._read_version(warehouse)  # what the file says, read from it
+        assert remembered.latest_load == load_id and remembered.published_by == "ingest"
+
+
+def test_a_version_is_read_again_when_its_file_changes(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    with publishing(warehouse):
+        pass
+    before = read_version(warehouse)
+    con = duckdb.connect(str(warehouse))  # another program writes the file in place
+    con.execute("UPDATE schema_info SET value = 'elsewhere' WHERE key = 'published_by'")
+    con.close()
+    assert read_version(warehouse).published_by == "elsewhere" and before.published_by == "write"
+
+
+def test_the_next_version_is_a_clone_or_else_a_copy_of_the_same_bytes(tmp_path, monkeypatch):
+    source = tmp_path / "w.duckdb"
+    source.write_bytes(os.urandom(1 << 20))
+    how = clone_or_copy(source, tmp_path / "a")  # whichever this filesystem makes
+    assert how in ("clone", "copy") and (tmp_path / "a").read_bytes() == source.read_bytes()
+    import fcntl
+
+    def no_clones(fd, request, arg):  # as ext4 and tmpfs answer
+        raise OSError(errno.EOPNOTSUPP, "Operation not supported")
+
+    monkeypatch.setattr(fcntl, "ioctl", no_clones)
+    assert clone_or_copy(source, tmp_path / "b") == "copy"
+    assert (tmp_path / "b").read_bytes() == source.read_bytes()
 
 
 # --- before any work: a folder that takes files, and room on the disk ---------------------------------------
