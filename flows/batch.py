@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from flows.settings import load_settings
-from flows.sources import InputRejected, PageRef, read_page
+from flows.sources import InputRejected, PageRef, digest_page, read_page
 from parsers import PARSER_VERSION, ParseError, parse_page
 from warehouse.load import Input
 from warehouse.staging import StagedBatch, batch_key, claim_staged, write_batch
@@ -33,10 +33,10 @@ def stage_inputs(refs: list[PageRef], staging_dir: str | Path) -> StagedBatch:
 
 
 def hash_inputs(refs: list[PageRef]) -> list[Input]:
-    """Each page's address, sha256 and size, reading one page at a time (nothing is held); a page that
+    """Each page's address, sha256 and size, hashed as it is read (no page's bytes are kept); a page that
     cannot be read has its reason."""
     cap = load_settings().max_bytes
-    return [_read_one(ref, cap)[0] for ref in refs]
+    return [_read_one(ref, cap, keep=False)[0] for ref in refs]
 
 
 def _read(refs: list[PageRef]) -> list[tuple[Input, bytes | None]]:
@@ -44,15 +44,20 @@ def _read(refs: list[PageRef]) -> list[tuple[Input, bytes | None]]:
     return [_read_one(ref, cap) for ref in refs]
 
 
-def _read_one(ref: PageRef, cap: int) -> tuple[Input, bytes | None]:
-    """A page's bytes, or the input rejected with why it could not be read."""
+def _read_one(ref: PageRef, cap: int, keep: bool = True) -> tuple[Input, bytes | None]:
+    """A page's bytes (with keep=False, only their sha256 and size), or the input rejected with why it could
+    not be read."""
     try:
-        data, sha256 = read_page(ref, cap)
+        if keep:
+            data, sha256 = read_page(ref, cap)
+            nbytes = len(data)
+        else:
+            (sha256, nbytes), data = digest_page(ref, cap), None
     except InputRejected as exc:  # not a regular file, a bad link, over the size cap, a bad WARC record
         return Input(ref.source_url, "", exc.nbytes, reason_code=exc.code, reason=exc.reason), None
     except OSError as exc:
         return Input(ref.source_url, "", 0, reason_code="unreadable", reason=f"cannot read file: {exc.strerror}"), None
-    return Input(ref.source_url, sha256, len(data)), data
+    return Input(ref.source_url, sha256, nbytes), data
 
 
 def _parsed(item: Input, data: bytes | None) -> Input:

@@ -12,6 +12,8 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,10 +198,37 @@ def read_page(ref: PageRef, max_bytes: int | None = None) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
+def digest_page(ref: PageRef, max_bytes: int) -> tuple[str, int]:
+    """A page's sha256 and size, as read_page gives them, without holding its bytes: a file is hashed as
+    it is read, through one buffer (deciding what an ingest need not parse reads every input)."""
+    if ref.path is None or ref.rejected:
+        data, sha256 = read_page(ref, max_bytes)
+        return sha256, len(data)
+    digest, size = hashlib.sha256(), 0
+    with _regular_file(ref.path, max_bytes) as fd:
+        buffer = bytearray(1 << 20)
+        view = memoryview(buffer)
+        while count := os.readv(fd, [buffer]):
+            digest.update(view[:count])
+            size = _counted(size + count, max_bytes)
+    return digest.hexdigest(), size
+
+
 def read_file(path: Path, cap: int) -> bytes:
-    """A regular file's bytes, at most `cap` of them. Opened without blocking and checked on the open
-    descriptor, so that a file swapped for a named pipe or a device since it was listed is refused rather
-    than waited on or read for ever."""
+    """A regular file's bytes, at most `cap` of them."""
+    with _regular_file(path, cap) as fd:
+        parts, size = [], 0
+        while chunk := os.read(fd, min(1 << 20, cap + 1 - size)):
+            parts.append(chunk)
+            size = _counted(size + len(chunk), cap)
+        return b"".join(parts)
+
+
+@contextmanager
+def _regular_file(path: Path, cap: int) -> Iterator[int]:
+    """A descriptor of a regular file of at most `cap` bytes. Opened without blocking and checked on the
+    open descriptor, so that a file swapped for a named pipe or a device since it was listed is refused
+    rather than waited on or read for ever."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     try:
         info = os.fstat(fd)
@@ -208,12 +237,12 @@ def read_file(path: Path, cap: int) -> bytes:
         if info.st_size > cap:
             raise InputRejected("too_large", f"{info.st_size:,} bytes, more than the {cap:,} allowed (OOH_MAX_BYTES)",
                                 info.st_size)
-        parts, size = [], 0
-        while chunk := os.read(fd, min(1 << 20, cap + 1 - size)):
-            parts.append(chunk)
-            size += len(chunk)
-            if size > cap:  # it grew since fstat
-                raise InputRejected("too_large", f"more than the {cap:,} bytes allowed (OOH_MAX_BYTES)", size)
-        return b"".join(parts)
+        yield fd
     finally:
         os.close(fd)
+
+
+def _counted(size: int, cap: int) -> int:
+    if size > cap:  # it grew since fstat
+        raise InputRejected("too_large", f"more than the {cap:,} bytes allowed (OOH_MAX_BYTES)", size)
+    return size

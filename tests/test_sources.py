@@ -23,7 +23,8 @@ from warcio.warcwriter import WARCWriter
 from conftest import PAGES, run
 from fake_sites import BOMB_BYTES, gzip_bomb
 from flows.batch import read_inputs
-from flows.sources import InputRejected, list_local_pages, list_warc_pages, read_file, read_page
+from flows.sources import (InputRejected, PageRef, digest_page, list_local_pages, list_warc_pages, read_file,
+                           read_page)
 
 GOOD = sorted((PAGES / "current").glob("*.html"))[:5] + sorted((PAGES / "2010-11").glob("*.html"))[:4]
 CAP = 1_000_000
@@ -240,12 +241,29 @@ def test_links_out_of_the_folder_are_read_only_when_allowed_and_never_a_device(f
     assert [ref.rejected[1] for ref in refs if ref.path.name == "zero"] == ["a character device, not a regular file"]
 
 
-def test_reading_never_waits_on_a_pipe_nor_reads_a_device_for_ever(folder):
+def hashed(path: Path, cap: int) -> tuple[str, int]:
+    return digest_page(PageRef(path.as_uri(), path=path), cap)
+
+
+def test_hashing_as_it_reads_gives_what_reading_the_whole_file_does(folder, tmp_path):
+    for size in (0, 1, (1 << 20) - 1, 1 << 20, (3 << 20) + 7):  # around the buffer's size
+        page = tmp_path / f"p{size}.html"
+        page.write_bytes(os.urandom(size))
+        data, sha256 = read_page(PageRef(page.as_uri(), path=page), 1 << 22)
+        assert hashed(page, 1 << 22) == (sha256, len(data))
+    assert hashed(page, page.stat().st_size) == (sha256, len(data))  # exactly at the cap
+    with pytest.raises(InputRejected) as over:
+        hashed(page, page.stat().st_size - 1)
+    assert over.value.code == "too_large"
+
+
+@pytest.mark.parametrize("read", [read_file, hashed], ids=["read", "hashed"])
+def test_reading_never_waits_on_a_pipe_nor_reads_a_device_for_ever(folder, read):
     outcomes = {}
 
     def attempt(name: str, path: Path) -> None:
         try:
-            read_file(path, CAP)
+            read(path, CAP)
             outcomes[name] = "read"
         except InputRejected as exc:
             outcomes[name] = (exc.code, exc.reason)
