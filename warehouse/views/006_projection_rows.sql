@@ -1,10 +1,7 @@
 -- projection_rows (staging): each projection a page states, one row per table row (or per prose or Quick
 -- Facts statement): base, target, change and percent side by side, with whose projection it is (the
 -- occupation, or a part of it: a projections-table row below the total).
--- projection_rows_of(page_ids): the same for the pages of a list only (NULL: every page). The page filter
--- sits below the GROUP BY, where no join's filter reaches: one occupation's timeline reads its own pages'
--- figures instead of grouping every page's.
-CREATE OR REPLACE MACRO projection_rows_of(page_ids) AS TABLE
+CREATE OR REPLACE VIEW projection_rows AS
 SELECT
     page_id,
     source,
@@ -19,8 +16,5 @@ SELECT
     max(value) FILTER (WHERE measure = 'change')                 AS change,
     max(value) FILTER (WHERE measure = 'change_percent')         AS change_percent
 FROM extracted_figures
-WHERE kind = 'projection' AND (page_ids IS NULL OR page_id IN (SELECT unnest(page_ids)))
-GROUP BY page_id, source, subject_type, part, row_title, soc_code, period;
-
-CREATE OR REPLACE VIEW projection_rows AS
-SELECT * FROM projection_rows_of(NULL)
+WHERE kind = 'projection'
+GROUP BY page_id, source, subject_type, part, row_title, soc_code, period

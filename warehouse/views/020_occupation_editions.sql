@@ -4,10 +4,7 @@
 -- Where the page states no number of jobs for the whole occupation, the projections table's total row
 -- gives it; a headline the page states only for parts, industries or groups is NULL, and its *_note says
 -- so (the figures and wages views have those).
--- occupation_editions_of(page_ids): the same for the pages of a list only (NULL: every page). The page
--- filter sits below each GROUP BY page_id, where no join's filter reaches: one occupation's timeline
--- groups its own pages' figures instead of every page's.
-CREATE OR REPLACE MACRO occupation_editions_of(page_ids) AS TABLE
+CREATE OR REPLACE VIEW occupation_editions AS
 WITH headline AS (
     SELECT
         page_id,
@@ -21,7 +18,6 @@ WITH headline AS (
     FROM extracted_figures
     -- (rows of a page parsed before subject_type existed have only of_occupation, until it is parsed again)
     WHERE coalesce(subject_type = 'occupation', of_occupation)
-      AND (page_ids IS NULL OR page_id IN (SELECT unnest(page_ids)))
     GROUP BY page_id
 ),
 
@@ -30,7 +26,6 @@ table_total AS (
     SELECT page_id, arg_min(value, figure_no) AS base, arg_min(ref_year, figure_no) AS base_year
     FROM extracted_figures
     WHERE kind = 'projection' AND measure = 'employment_base' AND source = 'table' AND subject_type = 'occupation'
-      AND (page_ids IS NULL OR page_id IN (SELECT unnest(page_ids)))
     GROUP BY page_id
 ),
 
@@ -48,7 +43,6 @@ elsewhere AS (
                                                                                                    AS wage_settings
     FROM extracted_figures
     WHERE subject_type <> 'occupation'
-      AND (page_ids IS NULL OR page_id IN (SELECT unnest(page_ids)))
     GROUP BY page_id
 ),
 
@@ -86,10 +80,6 @@ final AS (
     LEFT JOIN headline AS h USING (page_id)
     LEFT JOIN table_total AS t USING (page_id)
     LEFT JOIN elsewhere AS x USING (page_id)
-    WHERE page_ids IS NULL OR p.page_id IN (SELECT unnest(page_ids))
 )
 
-SELECT * FROM final;
-
-CREATE OR REPLACE VIEW occupation_editions AS
-SELECT * FROM occupation_editions_of(NULL)
+SELECT * FROM final

@@ -4,22 +4,14 @@
 -- full years only), projections and outlook. An annual wage is either stated or, where the page states
 -- only an hourly one, derived as hourly x 2080 and marked so; the stated columns are never mixed.
 -- occupation_timeline: the same in 2024 dollars.
--- occupation_timeline_of(in_dollars_of, keys): the same for the occupation keys of a list only (NULL: every
--- key), in dollars of `in_dollars_of`. It passes the keys' pages down to the per-page figures
--- (occupation_editions_of, projection_rows_of), which a filter on the view's rows never reaches: one
--- occupation's timeline then groups its own pages' figures, not every page's.
-CREATE OR REPLACE MACRO occupation_timeline_of(in_dollars_of, keys) AS TABLE
-WITH key_pages AS (
-    -- the current pages of the keys' statements (an empty list where they have none: not NULL, every page)
-    SELECT CASE WHEN keys IS NOT NULL THEN coalesce((
-        SELECT list(p.page_id)
-        FROM current_pages AS p
-        JOIN occupation_lineage AS l USING (occupation_id)
-        WHERE list_contains(keys, l.occupation_key)
-    ), []) END AS page_ids
-),
-
-projection AS (
+--
+-- occupation_timeline_computed(in_dollars_of) computes it from the pages and the identity tables. Every load
+-- writes it, in 2024 dollars, to occupation_timeline_saved where it writes those (warehouse/identity.py
+-- save_identity), and the timeline reads that table: computed on each read, one occupation's timeline
+-- grouped every page's figures and built every key's line (a filter on its rows reaches no GROUP BY below
+-- them), a tenth of a second on 18 editions; read from the table, a few milliseconds.
+CREATE OR REPLACE MACRO occupation_timeline_computed(in_dollars_of) AS TABLE
+WITH projection AS (
     -- the occupation's own projection (never a part's): its projections table's total row, else what the
     -- text or Quick Facts state
     SELECT
@@ -31,7 +23,7 @@ projection AS (
         arg_min(change_percent, (source <> 'table', first_figure_no)) FILTER (WHERE change_percent IS NOT NULL)
                                                                                                         AS projection_change_percent,
         arg_min(period, (source <> 'table', first_figure_no))                                           AS projection_period
-    FROM projection_rows_of((SELECT page_ids FROM key_pages))
+    FROM projection_rows
     WHERE subject_type = 'occupation'
     GROUP BY page_id
 ),
@@ -46,7 +38,7 @@ members AS (
         l.lineage,
         p.projection_base, p.projection_target, p.projection_change, p.projection_change_percent,
         p.projection_period, p.projection_row
-    FROM occupation_editions_of((SELECT page_ids FROM key_pages)) AS oe
+    FROM occupation_editions AS oe
     JOIN occupation_lineage AS l USING (occupation_id)
     JOIN occupations AS o USING (occupation_id)
     LEFT JOIN projection AS p ON p.page_id = oe.page_id
@@ -197,8 +189,15 @@ final AS (
 
 SELECT * FROM final;
 
+-- the saved timeline with its constant dollars in those of `in_dollars_of`, computed as above
 CREATE OR REPLACE MACRO occupation_timeline_in_dollars_of(in_dollars_of) AS TABLE
-SELECT * FROM occupation_timeline_of(in_dollars_of, NULL);
+SELECT * EXCLUDE (cpi_factor) REPLACE (
+    CAST(in_dollars_of AS INTEGER)                                          AS dollar_year,
+    CAST(round(median_annual_wage * cpi_factor, 0) AS DECIMAL(18, 2))       AS median_annual_wage_constant,
+    CAST(round(median_hourly_wage * cpi_factor, 2) AS DECIMAL(18, 2))       AS median_hourly_wage_constant,
+    CAST(round(median_annual_equivalent * cpi_factor, 0) AS DECIMAL(18, 2)) AS median_annual_equivalent_constant
+)
+FROM (SELECT *, cpi_factor(wage_year, in_dollars_of) AS cpi_factor FROM occupation_timeline_saved);
 
 CREATE OR REPLACE VIEW occupation_timeline AS
 SELECT * FROM occupation_timeline_in_dollars_of(2024)
