@@ -1,5 +1,7 @@
 """Which code and reference data built a warehouse's derived tables: the links across editions
-(warehouse/identity.py and the reference data) and the data quality findings (warehouse/checks/).
+(warehouse/identity.py and the reference data), the saved timeline that follows them
+(warehouse/queries/save_timeline.sql; its views are the warehouse's shape) and the data quality findings
+(warehouse/checks/).
 
 Each load records it. An ingest that finds no new page still loads when it differs (a new release of
 ooh-warehouse links or checks differently), so that the derived tables are rebuilt by the code that reads
@@ -19,7 +21,8 @@ KEY = "derived_with"
 
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
-    files = [_HERE / "identity.py", _HERE / "quality.py", *sorted((_HERE / "reference").glob("*")),
+    files = [_HERE / "identity.py", _HERE / "queries" / "save_timeline.sql", _HERE / "quality.py",
+             *sorted((_HERE / "reference").glob("*")),
              *sorted((_HERE / "checks").glob("*.sql"))]
     digest = hashlib.sha256()
     for path in files:

@@ -36,6 +36,8 @@ from warehouse.reference import OVERRIDES
 _DETAILED = re.compile(r"^\d{2}-\d{3}[1-9]$")  # detailed SOC codes (broad groups end in 0)
 MAIN_LINE = ("continues", "merged")  # the links an occupation's key follows
 KINDS = ("continues", "merged", "split", "contributed")
+# the occupation timeline, written with the identity tables
+SAVE_TIMELINE_SQL = (Path(__file__).parent / "queries" / "save_timeline.sql").read_text()
 # the reviewed list of every 2010-11 -> current link on the corpus (scripts/write_link_review.py)
 REVIEWED_LINKS = Path(__file__).resolve().parents[1] / "tests" / "lineage" / "links_2010-11_to_2024-34.csv"
 REVIEW_COLUMNS = ["older_title", "newer_title", "kind", "share_of_older", "share_of_newer", "main_line", "evidence",
@@ -350,7 +352,7 @@ def _kind(of_older: float | None, of_newer: float | None, evidence: set[str]) ->
 
 def save_identity(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild occupation_links, occupation_succession and occupation_lineage from the occupations of the
-    current pages."""
+    current pages, and the timeline that follows them (occupation_timeline_saved)."""
     crosswalk = read_crosswalk(con)
     editions = list(read_occupations(con).values())
     successions: list[Succession] = []
@@ -388,6 +390,7 @@ def save_identity(con: duckdb.DuckDBPyConnection) -> None:
     insert_rows(con, "occupation_lineage", pa.table({
         "occupation_id": list(keys), "occupation_key": [k[0] for k in keys.values()],
         "lineage": [k[1] for k in keys.values()], "soc_lineage": pa.array([k[2] for k in keys.values()], pa.string())}))
+    con.execute(SAVE_TIMELINE_SQL)
 
 
 def _share(value: float | None) -> float | None:
