@@ -59,6 +59,17 @@ def test_every_mart_keeps_its_rules_on_the_corpus_warehouse(corpus_warehouse):
             assert corpus_warehouse.execute(f"SELECT count(*) FROM {name}").fetchone()[0] > 0, name
 
 
+def test_a_merged_line_s_lineages_are_listed_in_one_order(corpus_warehouse):
+    """Where statements merged into one key's edition, their lineages are joined in sorted order, so that
+    the same warehouse gives the same text on every read (an unordered string_agg did not)."""
+    rows = corpus_warehouse.execute("SELECT lineage, soc_lineage FROM occupation_timeline "
+                                    "WHERE lineage LIKE '% + %'").fetchall()
+    assert rows  # the corpus has merged statements (Financial Clerks, for one)
+    for lineage, soc_lineage in rows:
+        assert lineage.split(" + ") == sorted(lineage.split(" + "))
+        assert soc_lineage is None or soc_lineage.split(" + ") == sorted(soc_lineage.split(" + "))
+
+
 def test_a_broken_rule_is_reported_with_how_many_rows_and_an_example():
     con = duckdb.connect()
     con.execute("CREATE TABLE parent (k VARCHAR)")
