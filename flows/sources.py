@@ -206,7 +206,9 @@ def digest_page(ref: PageRef, max_bytes: int) -> tuple[str, int]:
         return sha256, len(data)
     digest, size = hashlib.sha256(), 0
     with _regular_file(ref.path, max_bytes) as fd:
-        buffer = bytearray(1 << 20)
+        # the file's size and a byte (to see that it ended), up to 1 MiB: a page is read in one call, and a
+        # new process does not zero a megabyte per page
+        buffer = bytearray(min(os.fstat(fd).st_size + 1, 1 << 20))
         view = memoryview(buffer)
         while count := os.readv(fd, [buffer]):
             digest.update(view[:count])
