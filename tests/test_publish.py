@@ -17,8 +17,8 @@ import duckdb
 import pytest
 
 from warehouse.db import WarehouseError
-from warehouse import versions
-from warehouse.publish import clone_or_copy, publish_recovery, publish_rollback, publishing
+from warehouse import publish, versions
+from warehouse.publish import clone_or_copy, publish_recovery, publish_rollback, publishing, space_needed
 from warehouse.versions import Basis, Version, VersionChanged, check_basis, read_version
 
 from conftest import OOH, PAGES, run
@@ -274,6 +274,29 @@ def test_publishing_refuses_without_room_for_a_copy_and_the_write(tmp_path):
     with publishing(warehouse, free_bytes=lambda folder: 2**40):  # with room, the same write goes ahead
         pass
     assert digest(warehouse.with_name("w.duckdb.prev")) == before
+
+
+def test_where_the_folder_makes_clones_only_room_for_the_write_is_asked(tmp_path, monkeypatch):
+    warehouse = tmp_path / "w.duckdb"
+    with publishing(warehouse) as con:
+        con.execute("CREATE TABLE filler AS SELECT md5(range::VARCHAR) AS s FROM range(200000)")
+    size = warehouse.stat().st_size
+    room = max(publish.MARGIN_BYTES, int(size * publish.MARGIN_SHARE))
+    monkeypatch.setattr(publish, "makes_clones", lambda folder: True)  # as on XFS with reflink, or btrfs
+    assert space_needed(warehouse) == room
+    with publishing(warehouse, free_bytes=lambda folder: room + 1):  # no room for a copy: a clone needs none
+        pass
+    monkeypatch.setattr(publish, "makes_clones", lambda folder: False)  # as on ext4
+    assert space_needed(warehouse) == warehouse.stat().st_size + room
+    with pytest.raises(WarehouseError, match="not enough free space"):
+        with publishing(warehouse, free_bytes=lambda folder: room + 1):
+            pass
+
+
+def test_a_folder_is_tried_once_for_clones(tmp_path):
+    assert publish.makes_clones(tmp_path) in (True, False)
+    assert not list(tmp_path.iterdir())  # the probe leaves nothing
+    assert publish.makes_clones(tmp_path / "missing") is False
 
 
 # A writer in a process whose files may not grow past a limit (RLIMIT_FSIZE): its writes fail as on a full

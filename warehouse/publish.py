@@ -81,20 +81,39 @@ def check_writable(path: str | Path) -> None:
 
 
 def space_needed(path: Path) -> int:
-    """About what publishing a version of `path` writes: a copy of it (and of its write-ahead log) and room
-    for the write."""
+    """About what publishing a version of `path` writes: room for the write, and a copy of it (and of its
+    write-ahead log) unless its folder makes copy-on-write clones, which take no room until written."""
     size = sum(p.stat().st_size for p in (path, _sibling(path, ".wal")) if p.exists())
-    return size + max(MARGIN_BYTES, int(size * MARGIN_SHARE))
+    room = max(MARGIN_BYTES, int(size * MARGIN_SHARE))
+    return room if size and makes_clones(path.parent) else size + room
+
+
+_CLONES: dict[int, bool] = {}  # by device: whether a folder there makes clones, found once per process
+
+
+def makes_clones(folder: Path) -> bool:
+    """Whether files in `folder` can be cloned (clone_or_copy), tried on a file of a byte; a folder where
+    even that cannot be written is taken not to (the copy is then what is asked room for)."""
+    try:
+        device = folder.stat().st_dev
+        if device not in _CLONES:
+            with tempfile.TemporaryDirectory(dir=folder, prefix=".ooh-clone-probe-") as probe:
+                (Path(probe) / "a").write_bytes(b"\0")
+                _CLONES[device] = clone_or_copy(Path(probe) / "a", Path(probe) / "b") == "clone"
+        return _CLONES[device]
+    except OSError:
+        return False
 
 
 def check_free_space(path: str | Path, free_bytes: FreeBytes = _free_bytes) -> None:
     path = Path(path).resolve()
     needed, free = space_needed(path), free_bytes(path.parent)
     if free < needed:
+        what = "room for the write" if makes_clones(path.parent) else "a copy of the warehouse and room for the write"
         raise WarehouseError(
             f"not enough free space in {path.parent} to publish a new version of {path.name}: it needs about "
-            f"{_mb(needed)} (a copy of the warehouse and room for the write), {_mb(free)} are free: free some "
-            f"space there, or give --warehouse a file on another disk")
+            f"{_mb(needed)} ({what}), {_mb(free)} are free: free some space there, or give --warehouse a file "
+            "on another disk")
 
 
 # --- recovery from a writer that was killed ----------------------------------------------------------------
