@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import os
 import stat
 from collections.abc import Iterator
@@ -209,8 +210,8 @@ def digest_page(ref: PageRef, max_bytes: int) -> tuple[str, int]:
         # the file's size and a byte (to see that it ended), up to 1 MiB: a page is read in one call, and a
         # new process does not zero a megabyte per page
         buffer = bytearray(min(os.fstat(fd).st_size + 1, 1 << 20))
-        view = memoryview(buffer)
-        while count := os.readv(fd, [buffer]):
+        view, file = memoryview(buffer), io.FileIO(fd, closefd=False)
+        while count := file.readinto(buffer):
             digest.update(view[:count])
             size = _counted(size + count, max_bytes)
     return digest.hexdigest(), size
