@@ -12,7 +12,6 @@ space near its end becomes a tab), so that it is a new page.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -20,8 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest_overhead import (DEFAULT_CORPUS, ROOT, _one_byte_changed, copy_corpus, run_flow,  # noqa: E402
-                             start_server, stop_server)
+from ingest_overhead import DEFAULT_CORPUS, _one_byte_changed, copy_corpus, flow_environment, run_flow  # noqa: E402
 
 TARGET_UNCHANGED, TARGET_CHANGED = 0.10, 0.15
 
@@ -46,36 +44,30 @@ def main() -> int:
         print(f"no corpus at {', '.join(map(str, missing))}: pass corpus folders as arguments", file=sys.stderr)
         return 2
     scratch = Path(tempfile.mkdtemp(prefix="ooh-bench-"))
-    server = None
     try:
         source = scratch / "corpus"
         count = copy_corpus(args.corpus, source, copies=args.copies)
         files = sorted(p for p in source.rglob("*") if p.is_file())
-        env = {k: v for k, v in os.environ.items() if k not in ("OOH_DATA_DIR", "OOH_WAREHOUSE")}
-        if "PREFECT_API_URL" not in env:
-            server, env["PREFECT_API_URL"] = start_server(scratch / "prefect")
-        env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-        run_flow(ROOT / "fixtures" / "pages", scratch / "warm", env)  # the server's first run creates its tables
-        best = {"first": float("inf"), "unchanged": float("inf"), "changed": float("inf")}
-        lines = {}
-        changed = 0
-        for round_no in range(args.repeat):
-            seconds, _, lines["first"] = run_flow(source, scratch / "data", env)
-            best["first"] = min(best["first"], seconds)
-            seconds, _, lines["unchanged"] = run_flow(source, scratch / "data", env, fresh=False)
-            best["unchanged"] = min(best["unchanged"], seconds)
-            changed = change_pages(files, 0.01, round_no)
-            seconds, _, lines["changed"] = run_flow(source, scratch / "data", env, fresh=False)
-            best["changed"] = min(best["changed"], seconds)
-        print(f"{count} files; best of {args.repeat}")
-        for name, what in (("first", "first ingest, new warehouse"), ("unchanged", "the same files again"),
-                           ("changed", f"again with {changed} pages changed (1%)")):
-            print(f"{what:<42} {best[name]:7.2f} s   {lines[name][:150]}")
-        for name, target in (("unchanged", TARGET_UNCHANGED), ("changed", TARGET_CHANGED)):
-            ratio = best[name] / best["first"]
-            print(f"{name} / first: {ratio:.3f} (target <= {target}): {'met' if ratio <= target else 'NOT met'}")
+        with flow_environment(scratch) as env:
+            best = {"first": float("inf"), "unchanged": float("inf"), "changed": float("inf")}
+            lines = {}
+            changed = 0
+            for round_no in range(args.repeat):
+                seconds, _, lines["first"] = run_flow(source, scratch / "data", env)
+                best["first"] = min(best["first"], seconds)
+                seconds, _, lines["unchanged"] = run_flow(source, scratch / "data", env, fresh=False)
+                best["unchanged"] = min(best["unchanged"], seconds)
+                changed = change_pages(files, 0.01, round_no)
+                seconds, _, lines["changed"] = run_flow(source, scratch / "data", env, fresh=False)
+                best["changed"] = min(best["changed"], seconds)
+            print(f"{count} files; best of {args.repeat}")
+            for name, what in (("first", "first ingest, new warehouse"), ("unchanged", "the same files again"),
+                               ("changed", f"again with {changed} pages changed (1%)")):
+                print(f"{what:<42} {best[name]:7.2f} s   {lines[name][:150]}")
+            for name, target in (("unchanged", TARGET_UNCHANGED), ("changed", TARGET_CHANGED)):
+                ratio = best[name] / best["first"]
+                print(f"{name} / first: {ratio:.3f} (target <= {target}): {'met' if ratio <= target else 'NOT met'}")
     finally:
-        stop_server(server)
         shutil.rmtree(scratch, ignore_errors=True)
     return 0
 

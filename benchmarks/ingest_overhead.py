@@ -25,7 +25,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -214,6 +216,22 @@ def stop_server(server: subprocess.Popen | None) -> None:
             server.kill()
 
 
+@contextmanager
+def flow_environment(scratch: Path) -> Iterator[dict]:
+    """The environment `ooh ingest` runs in here: a Prefect server (PREFECT_API_URL's, else one started in
+    `scratch` and stopped after), whose first run has created its tables; no data folder of the caller's."""
+    env = {k: v for k, v in os.environ.items() if k not in ("OOH_DATA_DIR", "OOH_WAREHOUSE")}
+    server = None
+    if "PREFECT_API_URL" not in env:
+        server, env["PREFECT_API_URL"] = start_server(scratch / "prefect")
+    env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    try:
+        run_flow(ROOT / "fixtures" / "pages", scratch / "warm", env)  # the server's first run creates its tables
+        yield env
+    finally:
+        stop_server(server)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="*", type=Path, default=DEFAULT_CORPUS)
@@ -226,50 +244,44 @@ def main() -> int:
         return 2
     settings = load_settings()
     scratch = Path(tempfile.mkdtemp(prefix="ooh-bench-"))
-    server = None
     try:
         source = scratch / "corpus"
         files = copy_corpus(args.corpus, source)
-        env = {k: v for k, v in os.environ.items() if k not in ("OOH_DATA_DIR", "OOH_WAREHOUSE")}
-        if "PREFECT_API_URL" not in env:
-            server, env["PREFECT_API_URL"] = start_server(scratch / "prefect")
-        env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-        run_flow(ROOT / "fixtures" / "pages", scratch / "warm", env)  # the server's first run creates its tables
-        corpus_files = sorted(p for p in source.rglob("*") if p.is_file())
-        best = {"lxml": float("inf"), "plain": float("inf"), "serial": float("inf"), "flow": float("inf")}
-        loaded = ""
-        for _ in range(args.repeat):
-            best["lxml"] = min(best["lxml"], time_lxml(corpus_files))
-            best["plain"] = min(best["plain"], time_plain(source, scratch, settings.batch_size, settings.workers))
-            best["serial"] = min(best["serial"], time_serial_parse(source, scratch, settings.batch_size))
-            seconds, _, loaded = run_flow(source, scratch / "flow", env)
-            best["flow"] = min(best["flow"], seconds)
-        peak = run_flow(source, scratch / "flow", env, sample_memory=True)[1]
-        megabytes = sum(p.stat().st_size for p in corpus_files) / 1e6
-        print(f"{files} files, {megabytes:.1f} MB; best of {args.repeat}; batches of {settings.batch_size}, "
-              f"{settings.workers} parse workers")
-        print(f"  {loaded}")
-        print(f"bare lxml.html.fromstring, one core        {best['lxml']:7.2f} s")
-        print(f"parse and stage, one core, no Prefect      {best['serial']:7.2f} s")
-        print(f"the pipeline without Prefect               {best['plain']:7.2f} s")
-        print(f"the flow (Beginning .. Finished in state)  {best['flow']:7.2f} s")
-        plain_ratio, lxml_ratio = best["flow"] / best["plain"], best["flow"] / best["lxml"]
-        print(f"flow / pipeline without Prefect: {plain_ratio:.2f} (target <= {TARGET_PLAIN}): "
-              f"{'met' if plain_ratio <= TARGET_PLAIN else 'NOT met'}")
-        print(f"flow / bare lxml: {lxml_ratio:.2f} (target <= {TARGET_LXML}): "
-              f"{'met' if lxml_ratio <= TARGET_LXML else 'NOT met'}")
-        print(f"peak memory of the corpus ingest: {peak / 2**20:.0f} MiB")
-        if not args.no_memory:
-            big = scratch / "corpus10"
-            big_files = copy_corpus(args.corpus, big, copies=10)
-            seconds, big_peak, loaded = run_flow(big, scratch / "flow10", env, sample_memory=True)
-            growth = big_peak / peak
-            print(f"peak memory of the ingest of the corpus ten times ({big_files} files): {big_peak / 2**20:.0f} MiB, "
-                  f"{growth:.2f} times the corpus's (target <= {TARGET_MEMORY}): "
-                  f"{'met' if growth <= TARGET_MEMORY else 'NOT met'}; the flow took {seconds:.1f} s")
+        with flow_environment(scratch) as env:
+            corpus_files = sorted(p for p in source.rglob("*") if p.is_file())
+            best = {"lxml": float("inf"), "plain": float("inf"), "serial": float("inf"), "flow": float("inf")}
+            loaded = ""
+            for _ in range(args.repeat):
+                best["lxml"] = min(best["lxml"], time_lxml(corpus_files))
+                best["plain"] = min(best["plain"], time_plain(source, scratch, settings.batch_size, settings.workers))
+                best["serial"] = min(best["serial"], time_serial_parse(source, scratch, settings.batch_size))
+                seconds, _, loaded = run_flow(source, scratch / "flow", env)
+                best["flow"] = min(best["flow"], seconds)
+            peak = run_flow(source, scratch / "flow", env, sample_memory=True)[1]
+            megabytes = sum(p.stat().st_size for p in corpus_files) / 1e6
+            print(f"{files} files, {megabytes:.1f} MB; best of {args.repeat}; batches of {settings.batch_size}, "
+                  f"{settings.workers} parse workers")
             print(f"  {loaded}")
+            print(f"bare lxml.html.fromstring, one core        {best['lxml']:7.2f} s")
+            print(f"parse and stage, one core, no Prefect      {best['serial']:7.2f} s")
+            print(f"the pipeline without Prefect               {best['plain']:7.2f} s")
+            print(f"the flow (Beginning .. Finished in state)  {best['flow']:7.2f} s")
+            plain_ratio, lxml_ratio = best["flow"] / best["plain"], best["flow"] / best["lxml"]
+            print(f"flow / pipeline without Prefect: {plain_ratio:.2f} (target <= {TARGET_PLAIN}): "
+                  f"{'met' if plain_ratio <= TARGET_PLAIN else 'NOT met'}")
+            print(f"flow / bare lxml: {lxml_ratio:.2f} (target <= {TARGET_LXML}): "
+                  f"{'met' if lxml_ratio <= TARGET_LXML else 'NOT met'}")
+            print(f"peak memory of the corpus ingest: {peak / 2**20:.0f} MiB")
+            if not args.no_memory:
+                big = scratch / "corpus10"
+                big_files = copy_corpus(args.corpus, big, copies=10)
+                seconds, big_peak, loaded = run_flow(big, scratch / "flow10", env, sample_memory=True)
+                growth = big_peak / peak
+                print(f"peak memory of the ingest of the corpus ten times ({big_files} files): {big_peak / 2**20:.0f} MiB, "
+                      f"{growth:.2f} times the corpus's (target <= {TARGET_MEMORY}): "
+                      f"{'met' if growth <= TARGET_MEMORY else 'NOT met'}; the flow took {seconds:.1f} s")
+                print(f"  {loaded}")
     finally:
-        stop_server(server)
         shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
