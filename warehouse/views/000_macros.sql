@@ -9,6 +9,11 @@ CREATE OR REPLACE MACRO cpi_factor(from_year, to_year) AS (
     WHERE source.year = from_year AND source.months = 12 AND target.year = to_year AND target.months = 12
 );
 
+-- constant_dollars(amount, factor, digits): an amount times a cpi_factor, rounded as the handbook rounds
+-- that kind of wage (annual to the dollar, hourly to the cent)
+CREATE OR REPLACE MACRO constant_dollars(amount, factor, digits) AS
+    CAST(round(amount * factor, digits) AS DECIMAL(18, 2));
+
 -- share_text(x): a share as people read it: 0.681 -> '68%', 0.004 -> '<1%', NULL -> '?'
 CREATE OR REPLACE MACRO share_text(x) AS
     CASE WHEN x IS NULL THEN '?' WHEN x < 0.005 THEN '<1%' ELSE format('{:.0f}%', 100 * x) END;

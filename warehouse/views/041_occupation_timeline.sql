@@ -166,9 +166,9 @@ final AS (
         median_annual_equivalent_basis,
         wage_year,
         dollar_year,
-        CAST(round(median_annual_wage * cpi_factor, 0) AS DECIMAL(18, 2))       AS median_annual_wage_constant,
-        CAST(round(median_hourly_wage * cpi_factor, 2) AS DECIMAL(18, 2))       AS median_hourly_wage_constant,
-        CAST(round(median_annual_equivalent * cpi_factor, 0) AS DECIMAL(18, 2)) AS median_annual_equivalent_constant,
+        constant_dollars(median_annual_wage, cpi_factor, 0)                     AS median_annual_wage_constant,
+        constant_dollars(median_hourly_wage, cpi_factor, 2)                     AS median_hourly_wage_constant,
+        constant_dollars(median_annual_equivalent, cpi_factor, 0)               AS median_annual_equivalent_constant,
         CAST(projection_base AS BIGINT)                                         AS projection_base,
         CAST(projection_target AS BIGINT)                                       AS projection_target,
         CAST(projection_change AS BIGINT)                                       AS projection_change,
@@ -193,9 +193,9 @@ SELECT * FROM final;
 CREATE OR REPLACE MACRO occupation_timeline_in_dollars_of(in_dollars_of) AS TABLE
 SELECT * EXCLUDE (cpi_factor) REPLACE (
     CAST(in_dollars_of AS INTEGER)                                          AS dollar_year,
-    CAST(round(median_annual_wage * cpi_factor, 0) AS DECIMAL(18, 2))       AS median_annual_wage_constant,
-    CAST(round(median_hourly_wage * cpi_factor, 2) AS DECIMAL(18, 2))       AS median_hourly_wage_constant,
-    CAST(round(median_annual_equivalent * cpi_factor, 0) AS DECIMAL(18, 2)) AS median_annual_equivalent_constant
+    constant_dollars(median_annual_wage, cpi_factor, 0)       AS median_annual_wage_constant,
+    constant_dollars(median_hourly_wage, cpi_factor, 2)       AS median_hourly_wage_constant,
+    constant_dollars(median_annual_equivalent, cpi_factor, 0) AS median_annual_equivalent_constant
 )
 FROM (SELECT *, cpi_factor(wage_year, in_dollars_of) AS cpi_factor FROM occupation_timeline_saved);
 

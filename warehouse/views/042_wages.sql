@@ -17,7 +17,7 @@ WITH final AS (
         f.of_occupation,
         CAST(f.value AS DECIMAL(18, 2))                                            AS wage,
         CAST(in_dollars_of AS INTEGER)                                               AS dollar_year,
-        CAST(round(f.value * cpi_factor(f.ref_year, in_dollars_of), 2) AS DECIMAL(18, 2)) AS wage_constant,
+        constant_dollars(f.value, cpi_factor(f.ref_year, in_dollars_of), 2) AS wage_constant,
         f.ref_year,
         f.ref_month,
         f.qualifier,
