@@ -206,10 +206,10 @@ def digest_page(ref: PageRef, max_bytes: int) -> tuple[str, int]:
         data, sha256 = read_page(ref, max_bytes)
         return sha256, len(data)
     digest, size = hashlib.sha256(), 0
-    with _regular_file(ref.path, max_bytes) as fd:
+    with _regular_file(ref.path, max_bytes) as (fd, listed_size):
         # the file's size and a byte (to see that it ended), up to 1 MiB: a page is read in one call, and a
         # new process does not zero a megabyte per page
-        buffer = bytearray(min(os.fstat(fd).st_size + 1, 1 << 20))
+        buffer = bytearray(min(listed_size + 1, 1 << 20))
         view, file = memoryview(buffer), io.FileIO(fd, closefd=False)
         while count := file.readinto(buffer):
             digest.update(view[:count])
@@ -219,7 +219,7 @@ def digest_page(ref: PageRef, max_bytes: int) -> tuple[str, int]:
 
 def read_file(path: Path, cap: int) -> bytes:
     """A regular file's bytes, at most `cap` of them."""
-    with _regular_file(path, cap) as fd:
+    with _regular_file(path, cap) as (fd, _):
         parts, size = [], 0
         while chunk := os.read(fd, min(1 << 20, cap + 1 - size)):
             parts.append(chunk)
@@ -228,8 +228,8 @@ def read_file(path: Path, cap: int) -> bytes:
 
 
 @contextmanager
-def _regular_file(path: Path, cap: int) -> Iterator[int]:
-    """A descriptor of a regular file of at most `cap` bytes. Opened without blocking and checked on the
+def _regular_file(path: Path, cap: int) -> Iterator[tuple[int, int]]:
+    """A descriptor of a regular file of at most `cap` bytes, and its size when opened. Opened without blocking and checked on the
     open descriptor, so that a file swapped for a named pipe or a device since it was listed is refused
     rather than waited on or read for ever."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
@@ -240,7 +240,7 @@ def _regular_file(path: Path, cap: int) -> Iterator[int]:
         if info.st_size > cap:
             raise InputRejected("too_large", f"{info.st_size:,} bytes, more than the {cap:,} allowed (OOH_MAX_BYTES)",
                                 info.st_size)
-        yield fd
+        yield fd, info.st_size
     finally:
         os.close(fd)
 
