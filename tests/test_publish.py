@@ -11,13 +11,14 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from warehouse.db import WarehouseError
-from warehouse import publish, versions
+from warehouse import db, publish, versions
+from warehouse.db import WarehouseError, looking_at
 from warehouse.publish import clone_or_copy, publish_recovery, publish_rollback, publishing, space_needed
 from warehouse.versions import Basis, Version, VersionChanged, check_basis, read_version
 
@@ -227,6 +228,30 @@ def test_the_version_remembered_after_publishing_is_the_one_the_file_holds(tmp_p
         remembered = read_version(warehouse)
         assert remembered == versions._read_version(warehouse)  # what the file says, read from it
         assert remembered.latest_load == load_id and remembered.published_by == "ingest"
+
+
+def test_looks_at_a_warehouse_share_one_duckdb_and_leave_nothing_attached(tmp_path):
+    """Versions and what an ingest need not parse are read through short looks: the file is attached to the
+    process's one in-memory DuckDB for the look only, so threads look at once, and a writer of the same
+    process opens the file after."""
+    warehouse = tmp_path / "w'quoted.duckdb"
+    with publishing(warehouse, what="ingest"):
+        pass
+
+    def look(_):
+        with looking_at(warehouse) as con:
+            return con.execute("SELECT value FROM schema_info WHERE key = 'published_by'").fetchall()
+
+    with ThreadPoolExecutor(8) as pool:
+        assert {tuple(rows) for rows in pool.map(look, range(32))} == {(("ingest",),)}
+    con = db._LOOKS.cursor()
+    attached = con.execute("SELECT database_name FROM duckdb_databases() WHERE NOT internal").fetchall()
+    con.close()
+    assert attached == [("memory",)]
+    duckdb.connect(str(warehouse)).close()  # read-write: no look holds the file
+    with pytest.raises(WarehouseError, match=r"^no warehouse at .*none\.duckdb: run 'ooh ingest' first$"):
+        with looking_at(tmp_path / "none.duckdb"):
+            pass
 
 
 def test_a_version_is_read_again_when_its_file_changes(tmp_path):

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import SCHEMA_VERSION, SHAPE_SHA256, checked_schema_version, connect, schema_info
+from warehouse.db import SCHEMA_VERSION, SHAPE_SHA256, check_schema_version, connect
 from warehouse.errors import WarehouseError
 from warehouse.versions import (Basis, Version, basis_of, check_basis, read_version, remember_version, version_of,
                                 version_record)
@@ -224,10 +224,11 @@ def publishing(path: str | Path, wait: float = LOCK_WAIT_SECONDS, *, based_on: B
         with _next_version(path) as con:
             yield con
             con.executemany("INSERT OR REPLACE INTO schema_info VALUES (?, ?)", record)
+            info = dict(con.execute("SELECT key, value FROM schema_info").fetchall())
             latest_load = con.execute("SELECT max(load_id) FROM loads").fetchall()[0][0]
         _swap_in(path)
         _LAST_PUBLISHED[path] = Basis(version_id, current.id if current else None)
-        remember_version(path, version_of(record, latest_load))  # the next reads need not open the file
+        remember_version(path, version_of(info, latest_load))  # the next reads need not open the file
 
 
 @contextmanager
@@ -370,13 +371,10 @@ def prepare(path: str | Path, report: Report | None = None, wait: float = LOCK_W
     path = Path(path).resolve()
     basis = publish_recovery(path, report, wait)  # first: what a killed writer left may be what fills the disk
     check_free_space(path)
-    if path.exists():
-        con = connect(path, read_only=True)
-        try:
-            if checked_schema_version(con) == SCHEMA_VERSION and schema_info(con, "shape_sha256") == SHAPE_SHA256:
-                return Prepared(False, basis)
-        finally:
-            con.close()
+    found = read_version(path)  # read for the basis already: the file is not opened again
+    if found is not None:
+        if check_schema_version(found.schema_version) == SCHEMA_VERSION and found.shape_sha256 == SHAPE_SHA256:
+            return Prepared(False, basis)
     from warehouse.identity import save_identity  # only an upgrade needs it (and its imports)
 
     with publishing(path, wait, based_on=basis, what="upgrade" if path.exists() else "setup", report=report) as con:

@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse import derivation
-from warehouse.db import connect
+from warehouse.db import looking_at
 from warehouse.errors import WarehouseError
 from warehouse.load import Input
 
@@ -66,15 +66,12 @@ def _known_rows(path: Path, parser_version: str, inputs: list[Input]) -> tuple[l
                        "source_url": pa.array([item.source_url for item in inputs], pa.string()),
                        "sha256": pa.array([item.sha256 for item in inputs], pa.string())})
     try:
-        con = connect(path, read_only=True)
+        with looking_at(path) as con:
+            current = derivation.recorded(con) == derivation.fingerprint()
+            con.register("wanted", wanted)
+            rows = con.execute(_KNOWN_SQL, {"version": parser_version}).fetchall() if inputs else []
     except WarehouseError:  # not readable now: every input is parsed, and the load says what is wrong
         return nothing, False
-    try:
-        current = derivation.recorded(con) == derivation.fingerprint()
-        con.register("wanted", wanted)
-        rows = con.execute(_KNOWN_SQL, {"version": parser_version}).fetchall() if inputs else []
     except duckdb.Error:  # a warehouse of an older schema: the load upgrades it, and every input is parsed
         return nothing, False
-    finally:
-        con.close()
     return [row[1:] for row in rows], current

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from warehouse.db import connect
+from warehouse.db import looking_at
 from warehouse.errors import WarehouseError
 
-VERSION_KEYS = ("version_id", "version_lineage", "published_at", "published_by")
 LINEAGE_KEPT = 100  # ancestors a version remembers; a writer whose basis is older than that stops rather than guess
 
 
@@ -36,6 +35,11 @@ class Version:
     published_at: str | None  # None: a warehouse made before versions were recorded
     published_by: str | None
     latest_load: int | None
+    # What a writer checks before it starts, read with the version because opening the file is the cost:
+    # the schema version, the shape's fingerprint (warehouse.db) and the derived tables' (warehouse.derivation)
+    schema_version: int | None = None
+    shape_sha256: str | None = None
+    derived_with: str | None = None
 
     @property
     def parent(self) -> str | None:
@@ -79,11 +83,22 @@ def remember_version(path: Path, version: Version) -> None:
         _READ[key] = version
 
 
-def version_of(record: list[tuple[str, str]], latest_load: int | None) -> Version:
-    """The Version that version_record's rows describe."""
-    info = dict(record)
-    return Version(info["version_id"], tuple(info["version_lineage"].split()), info["published_at"],
-                   info["published_by"], latest_load)
+def version_of(info: dict[str, str], latest_load: int | None, path: Path | None = None) -> Version:
+    """The Version that a file's schema_info rows (`info`) describe; a warehouse from before version ids
+    is known by its file (`path`)."""
+    schema = info.get("schema_version") or ""
+    return Version(
+        # publishing copies and renames, never rewrites a file in place: the same inode, size and time
+        # mean the same version
+        id=info.get("version_id") or file_identity(path),
+        lineage=tuple(info.get("version_lineage", "").split()),
+        published_at=info.get("published_at"),
+        published_by=info.get("published_by"),
+        latest_load=latest_load,
+        schema_version=int(schema) if schema.isdigit() else None,
+        shape_sha256=info.get("shape_sha256"),
+        derived_with=info.get("derived_with"),
+    )
 
 
 def _identity(path: Path) -> tuple[str, str | None]:
@@ -95,23 +110,12 @@ def _identity(path: Path) -> tuple[str, str | None]:
 
 
 def _read_version(path: Path) -> Version:
-    con = connect(path, read_only=True)
-    try:
-        tables = {name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        info = dict(con.execute("SELECT key, value FROM schema_info WHERE key IN (?, ?, ?, ?)",
-                                list(VERSION_KEYS)).fetchall()) if "schema_info" in tables else {}
-        latest = con.execute("SELECT max(load_id) FROM loads").fetchone()[0] if "loads" in tables else None
-    finally:
-        con.close()
-    return Version(
-        # A warehouse from before version ids is known by its file: publishing copies and renames, never
-        # rewrites a file in place, so the same inode, size and time mean the same version.
-        id=info.get("version_id") or file_identity(path),
-        lineage=tuple(info.get("version_lineage", "").split()),
-        published_at=info.get("published_at"),
-        published_by=info.get("published_by"),
-        latest_load=latest,
-    )
+    with looking_at(path) as con:
+        tables = {name for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+        info = dict(con.execute("SELECT key, value FROM schema_info").fetchall()) if "schema_info" in tables else {}
+        latest = con.execute("SELECT max(load_id) FROM loads").fetchall()[0][0] if "loads" in tables else None
+    return version_of(info, latest, path)
 
 
 def file_identity(path: Path) -> str:
