@@ -1,5 +1,6 @@
 """Inputs an ingest need not parse: bytes the warehouse holds as pages of this parser version, or rejected at
 the same address. Only the others are parsed, and loading the known ones gives what parsing them would."""
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -109,3 +110,17 @@ def test_a_warehouse_not_written_yet_holds_nothing(tmp_path):
     inputs = hash_inputs(list_local_pages(PAGES))
     split = split_known(tmp_path / "none.duckdb", PARSER_VERSION, inputs)
     assert len(split.to_parse) == 14 and split.known == []
+
+
+def test_hashing_in_threads_gives_each_input_its_own_digest_in_order(tmp_path, monkeypatch):
+    """Two threads share a source of hundreds of files, each taking every other one: the digests come back
+    in the order of the inputs."""
+    monkeypatch.setenv("OOH_WORKERS", "2")
+    for no in range(300):
+        (tmp_path / f"{no:03d}.html").write_bytes(b"<p>page %d</p>" % no * (no + 1))
+    (tmp_path / "empty.html").write_bytes(b"")
+    refs = list_local_pages(tmp_path)
+    hashed = hash_inputs(refs)
+    assert [i.source_url for i in hashed] == [ref.source_url for ref in refs]
+    assert [(i.sha256, i.nbytes) for i in hashed] == [
+        (hashlib.sha256(ref.path.read_bytes()).hexdigest(), ref.path.stat().st_size) for ref in refs]
