@@ -25,7 +25,7 @@ from flows.crawl import BatchResult, Crawl, DiscoveryError, Target
 from flows.http import HardStop
 from flows.ingest import ingest, prepare_warehouse
 from flows.politeness import host_of, politeness_for
-from flows.runs import tag_run, today, warehouse_tag
+from flows.runs import freeze_imports, tag_run, today, warehouse_tag
 from flows.settings import load_settings
 from flows.wayback import wayback_editions
 from warehouse.archive_index import (read_archived_editions, read_index_coverage, read_known, save_captures,
@@ -160,6 +160,7 @@ def fetch(
         then_ingest: Parse and load the archive after fetching.
     """
     started = time.monotonic()
+    freeze_imports()
     logger = get_run_logger()
     settings = load_settings()
     warehouse = str(warehouse or settings.warehouse)

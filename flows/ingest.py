@@ -24,7 +24,7 @@ from flows import report as words
 from flows.artifacts import create_failure_artifact, create_ingest_artifacts
 from flows.batch import hash_inputs, stage_inputs
 from flows.parse_pool import stage_each_in_workers
-from flows.runs import SettingsTaskRunner, retry_on_infrastructure, source_kind, source_label, tag_run, today, warehouse_tag
+from flows.runs import SettingsTaskRunner, freeze_imports, retry_on_infrastructure, source_kind, source_label, tag_run, today, warehouse_tag
 from flows.settings import DEFAULT_SOURCE, load_settings
 from flows.sources import PageRef, SourceError, list_pages
 from parsers import PARSER_VERSION
@@ -149,6 +149,7 @@ def ingest(
             ingest that ends a fetch), else the one published when the run starts.
     """
     started = time.monotonic()
+    freeze_imports()  # a deployment's run: the command line froze them before the run began
     logger = get_run_logger()
     settings = load_settings()
     warehouse = str(warehouse or settings.warehouse)
