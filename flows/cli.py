@@ -159,15 +159,17 @@ def cmd_ingest(args, settings) -> int:
         prepared = prepare(args.warehouse, report=print, wait=settings.lock_wait)
     except (SourceError, WarehouseError) as exc:
         raise UserError(str(exc)) from exc
-    _start_prefect(settings)
     if settings.task_runner == "thread":
         from flows.parse_pool import start_in_background
 
-        start_in_background(settings.workers)  # while Prefect starts the run
-    from flows.ingest import ingest  # Prefect reads its settings on import
-    from flows.runs import command_line_run
-
+        # now, while this process imports Prefect and starts the run (a second or more): the workers' own
+        # imports then take no core from the flow, which may find nothing to parse
+        start_in_background(settings.workers)
     try:
+        _start_prefect(settings)
+        from flows.ingest import ingest  # Prefect reads its settings on import
+        from flows.runs import command_line_run
+
         with command_line_run():
             state = ingest(args.source, args.warehouse, args.batch_size, args.follow_outside_links,
                            based_on=tuple(prepared.basis), return_state=True)
