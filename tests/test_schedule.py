@@ -252,6 +252,22 @@ def test_ooh_ingest_prints_what_its_run_s_summary_artifact_says(client_env, api,
         assert (f"- {line.strip()}" if line.startswith("  ") else line) in summary.splitlines(), line
     assert "**New occupations (14):**" in summary and "- Tellers (2010-11)" in summary
 
+    # again: nothing new, nothing checked, and the quality table a dashboard reads stays the load's
+    again = subprocess.run([OOH, "ingest", "--source", str(source), "--warehouse", str(warehouse)], env=client_env,
+                           capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert again.returncode == 0, again.stderr
+    rerun = max((r for r in _flow_runs(api, "ingest") if f"warehouse:{warehouse.name}" in r.tags),
+                key=lambda r: r.start_time)
+    assert rerun.id != run.id
+    artifacts = _artifacts(api, rerun)
+    assert set(artifacts) == {"ooh-ingest-summary", "ooh-ingest-rejected", "ooh-warehouse-version"}
+    printed = again.stdout.splitlines()
+    assert printed[0].startswith("Nothing new in ") and printed[-1].startswith("Data quality: not checked again")
+    for line in printed:
+        assert (f"- {line.strip()}" if line.startswith("  ") else line) in artifacts["ooh-ingest-summary"].data.splitlines()
+    assert "unchanged (nothing new to load)" in artifacts["ooh-warehouse-version"].data
+    assert len(_table(artifacts["ooh-ingest-rejected"])) == 5
+
 
 # --- a fetch stopped by a 403, reported on the server ---------------------------------------------------------
 
