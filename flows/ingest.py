@@ -60,7 +60,12 @@ class Triage:
 @task(name="find-unchanged", cache_policy=NO_CACHE)
 def find_unchanged(refs: list[PageRef], warehouse: str, staging_dir: str) -> Triage:
     """Read and hash every input and ask the warehouse which it holds, by this parser version: only the others
-    are parsed (warehouse/unchanged.py)."""
+    are parsed (warehouse/unchanged.py). A warehouse no load has written holds none, and its inputs are not
+    read twice: the parse reads and hashes them."""
+    version = read_version(Path(warehouse))
+    if version is None or version.latest_load is None:
+        get_run_logger().info("%d files to parse: %s holds no load yet", len(refs), warehouse)
+        return Triage(list(refs), None)
     split = split_known(warehouse, PARSER_VERSION, hash_inputs(refs))
     batch = None
     if split.known and (split.writes or split.to_parse):

@@ -51,7 +51,9 @@ def test_ingest_again_parses_nothing_and_writes_nothing(first_ingest, env, sourc
 def test_a_changed_page_is_the_only_one_parsed(env, source, tmp_path):
     shutil.copytree(source, tmp_path / "src")
     warehouse = str(tmp_path / "w.duckdb")
-    assert run(["ingest", "--source", str(tmp_path / "src"), "--warehouse", warehouse], env).returncode == 0
+    first = run(["ingest", "--source", str(tmp_path / "src"), "--warehouse", warehouse], env)
+    assert first.returncode == 0, first.stderr
+    assert f"19 files to parse: {warehouse} holds no load yet" in first.stderr  # read once, by the parse
     changed = next((tmp_path / "src").rglob("ocos103_*.html"))
     changed.write_bytes(changed.read_bytes().replace(b"</body>", b"<p>A reader's note.</p></body>"))
     again = run(["ingest", "--source", str(tmp_path / "src"), "--warehouse", warehouse], env)
