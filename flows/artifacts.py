@@ -21,9 +21,10 @@ def create_ingest_artifacts(summary: LoadSummary, report: LoadReport | None, sou
                              description=f"What {load} did")
     create_table_artifact(words.rejected_rows(summary), key=words.INGEST_REJECTED,
                           description=f"Files {load} did not load, with the reasons")
-    if summary.load_id is not None:  # else no check ran: the latest quality table stays the last load's
-        create_table_artifact(words.quality_rows(summary, report), key=words.INGEST_QUALITY,
-                              description=f"Data quality checks after {load}: findings per check")
+    if summary.load_id is None:  # it wrote no version and checked nothing: the latest quality table and version
+        return  # by key stay those of the load that wrote the warehouse (the summary names that version)
+    create_table_artifact(words.quality_rows(summary, report), key=words.INGEST_QUALITY,
+                          description=f"Data quality checks after {load}: findings per check")
     create_markdown_artifact(version, key=words.WAREHOUSE_VERSION, description="The warehouse version this run published")
 
 
