@@ -145,7 +145,8 @@ def test_kill_9_at_random_moments_of_an_ingest_leaves_the_old_or_the_new_warehou
             assert state_of(warehouse)[:2] == (now[0] + 1, 14)
             assert state_of(_sibling(warehouse, ".prev")) == now  # built on exactly what the kill left
         else:  # it holds every page: the next run finds nothing new and publishes nothing
-            assert after.stdout.splitlines()[-1].startswith("Nothing new in "), after.stdout
+            summary = after.stdout.splitlines()[-2:]  # what it found, and that nothing was checked again
+            assert summary[0].startswith("Nothing new in ") and summary[1].startswith("Data quality: not"), after.stdout
             assert state_of(warehouse) == now
         assert left_by_the_kill(warehouse) == []
         seen.append((outcome, left))
