@@ -23,16 +23,16 @@ from flows.archive import read_index_rows
 from flows.artifacts import create_failure_artifact, create_fetch_artifacts
 from flows.crawl import BatchResult, Crawl, DiscoveryError, Target
 from flows.http import HardStop
-from flows.ingest import ingest, prepare_warehouse
+from flows.ingest import ingest
 from flows.politeness import host_of, politeness_for
-from flows.runs import freeze_imports, tag_run, today, warehouse_tag
+from flows.runs import freeze_imports, retry_on_infrastructure, tag_run, today, warehouse_tag
 from flows.settings import load_settings
 from flows.wayback import wayback_editions
 from warehouse.archive_index import (read_archived_editions, read_index_coverage, read_known, save_captures,
                                      save_run_end, save_run_start)
 from warehouse.db import connect
 from warehouse.errors import WarehouseError
-from warehouse.publish import publishing
+from warehouse.publish import Prepared, prepare, publishing
 from warehouse.load import LoadSummary
 
 EDITION = r"^(\d{4}-\d{2}|all)$"  # as printed (2010-11) or by projection span (2024-34); all: every past edition
@@ -124,6 +124,17 @@ def fetch_batch(crawl: Crawl, targets: list[Target], known: dict, warehouse: str
                           batch_no, batches, result.fetched, result.unchanged, result.failed,
                           f"; stopped: {result.stopped}" if result.stopped else "")
     return result
+
+
+@task(name="prepare-warehouse", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10,
+      retry_condition_fn=retry_on_infrastructure)
+def prepare_warehouse(warehouse: str, wait: float) -> Prepared | WarehouseError:
+    """Before any work: a warehouse this run cannot write fails it now (warehouse.publish.prepare), an
+    older one is brought up to this schema, and what a killed writer left is cleaned up."""
+    try:
+        return prepare(warehouse, report=get_run_logger().warning, wait=wait)
+    except WarehouseError as exc:
+        return exc
 
 
 def _publishing(warehouse: str):

@@ -33,7 +33,7 @@ from warehouse.errors import WarehouseError
 from warehouse.identity import save_identity
 from warehouse.load import Input, LoadSummary, save_staged
 from warehouse.load_report import read_load_report
-from warehouse.publish import Prepared, last_published, prepare, publishing, writer_basis
+from warehouse.publish import last_published, prepare, publishing, writer_basis
 from warehouse.versions import read_version
 from warehouse.quality import save_quality_checks
 from warehouse.staging import prune as prune_staging
@@ -57,24 +57,46 @@ class Triage:
     writes: bool = True  # whether loading the known ones changes anything
 
 
-@task(name="find-unchanged", cache_policy=NO_CACHE)
-def find_unchanged(refs: list[PageRef], warehouse: str, staging_dir: str) -> Triage:
-    """Read and hash every input and ask the warehouse which it holds, by this parser version: only the others
-    are parsed (warehouse/unchanged.py). A warehouse no load has written holds none, and its inputs are not
-    read twice: the parse reads and hashes them."""
+@dataclass(slots=True)
+class Plan:
+    """What an ingest works on: the version it builds on, and its source's inputs triaged."""
+
+    basis: Basis
+    triage: Triage
+
+
+@task(name="prepare-ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10,
+      retry_condition_fn=retry_on_infrastructure)
+def prepare_ingest(source: str, warehouse: str, follow_outside_links: bool, based_on: Basis | None,
+                   staging_dir: str) -> Plan | WarehouseError | SourceError:
+    """Everything before parsing, in one task (each task costs the run API calls and events):
+    - a warehouse this run cannot write fails it now (warehouse.publish.prepare), an older one is brought up
+      to this schema, and what a killed writer left is cleaned up;
+    - the source's pages are listed;
+    - every input is read and hashed, and the warehouse asked which it holds, by this parser version: only
+      the others are parsed (warehouse/unchanged.py). A warehouse no load has written holds none, and its
+      inputs are not read twice: the parse reads and hashes them."""
+    logger, settings = get_run_logger(), load_settings()
+    try:
+        prepare(warehouse, report=logger.warning, wait=settings.lock_wait)
+        basis = based_on or writer_basis(warehouse, logger.warning, settings.lock_wait)
+        refs = list_pages(source, warehouse, settings.archive_for(warehouse), follow_outside_links)
+    except (SourceError, WarehouseError) as exc:
+        return exc  # a reason for the user, not a crash: Prefect logs a traceback for a task that raises
+    prune_staging(staging_dir, PARSER_VERSION)
     version = read_version(Path(warehouse))
     if version is None or version.latest_load is None:
-        get_run_logger().info("%d files to parse: %s holds no load yet", len(refs), warehouse)
-        return Triage(list(refs), None)
+        logger.info("%d files to parse: %s holds no load yet", len(refs), warehouse)
+        return Plan(basis, Triage(refs, None))
     split = split_known(warehouse, PARSER_VERSION, hash_inputs(refs))
     batch = None
     if split.known and (split.writes or split.to_parse):
         key = batch_key(PARSER_VERSION, [(f"known:{item.source_url}", item.sha256) for item in split.known])
         batch = str(write_batch(staging_dir, key, split.known))
-    get_run_logger().info("%d of %d files to parse; %d are pages the warehouse holds from this parser version "
-                          "and %d files it rejected before", len(split.to_parse), len(refs), split.pages_held,
-                          len(split.known) - split.pages_held)
-    return Triage([refs[no] for no in split.to_parse], batch, split.known, split.writes)
+    logger.info("%d of %d files to parse; %d are pages the warehouse holds from this parser version and %d files "
+                "it rejected before", len(split.to_parse), len(refs), split.pages_held,
+                len(split.known) - split.pages_held)
+    return Plan(basis, Triage([refs[no] for no in split.to_parse], batch, split.known, split.writes))
 
 
 @task(name="parse", task_run_name="parse-{share}-of-{shares}", cache_policy=NO_CACHE)
@@ -94,17 +116,6 @@ def parse_batches(batches: list[tuple[int, list[PageRef]]], staging_dir: str, to
                     " (staged by an earlier run)" if batch.reused else "")
         staged.append((no, batch.path))
     return staged
-
-
-@task(name="prepare-warehouse", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10,
-      retry_condition_fn=retry_on_infrastructure)
-def prepare_warehouse(warehouse: str, wait: float) -> Prepared | WarehouseError:
-    """Before any work: a warehouse this run cannot write fails it now (warehouse.publish.prepare), an
-    older one is brought up to this schema, and what a killed writer left is cleaned up."""
-    try:
-        return prepare(warehouse, report=get_run_logger().warning, wait=wait)
-    except WarehouseError as exc:
-        return exc
 
 
 @task(name="load-warehouse", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=30,
@@ -160,19 +171,12 @@ def ingest(
     warehouse = str(warehouse or settings.warehouse)
     batch_size = batch_size or settings.batch_size
     tag_run(source_kind(source), warehouse_tag(warehouse))
-    prepared = prepare_warehouse(warehouse, settings.lock_wait)
-    if isinstance(prepared, WarehouseError):
-        return _failed(prepared, started)
-    try:
-        basis = Basis(*based_on) if based_on else writer_basis(warehouse, logger.warning, settings.lock_wait)
-        refs = list_pages(source, warehouse, settings.archive_for(warehouse), follow_outside_links)
-    except (SourceError, WarehouseError) as exc:
-        return _failed(exc, started)
     staging_dir = str(settings.staging_dir)
-    prune_staging(staging_dir, PARSER_VERSION)
-    # quote(): the pages' list goes to the task as it is; Prefect would otherwise walk every item looking
-    # for futures to wait on (tens of milliseconds per thousand pages, on each task)
-    triage = find_unchanged(quote(refs), warehouse, staging_dir)
+    plan = prepare_ingest(source, warehouse, follow_outside_links, Basis(*based_on) if based_on else None,
+                          staging_dir)
+    if isinstance(plan, (SourceError, WarehouseError)):
+        return _failed(plan, started)
+    basis, triage = plan.basis, plan.triage
     if not triage.to_parse and not triage.writes:
         return _nothing_new(triage.known, str(source), warehouse, started)
     to_parse = triage.to_parse
