@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warehouse.db import connect
+from warehouse.db import looking_at
 from warehouse.versions import Version, read_version
 
 # Occupation statements first stored by the load (an occupation row keeps the load that first wrote it).
@@ -30,15 +30,12 @@ def read_load_report(path: str | Path, load_id: int, version_id: str | None) -> 
     """`version_id`: the version the load published; another writer may have published since, and then the
     report says so by leaving `version` out rather than naming someone else's."""
     path = Path(path)
-    con = connect(path, read_only=True)
-    try:
+    with looking_at(path) as con:
         report = LoadReport(
             new=con.execute(_NEW, [load_id]).fetchall(),
             changed=con.execute(_CHANGED, [load_id, load_id]).fetchall(),
             findings=con.execute(_FINDINGS, [load_id]).fetchall(),
         )
-    finally:
-        con.close()
     version = read_version(path)
     report.version = version if version and version.id == version_id else None
     return report
