@@ -249,6 +249,9 @@ def test_looks_at_a_warehouse_share_one_duckdb_and_leave_nothing_attached(tmp_pa
     con.close()
     assert attached == [("memory",)]
     duckdb.connect(str(warehouse)).close()  # read-write: no look holds the file
+    no_such_table = [1, 2, 3]  # noqa: F841  DuckDB would read a Python object for a table it lacks
+    with looking_at(warehouse) as con, pytest.raises(duckdb.CatalogException, match="no_such_table"):
+        con.execute("SELECT * FROM no_such_table")
     with pytest.raises(WarehouseError, match=r"^no warehouse at .*none\.duckdb: run 'ooh ingest' first$"):
         with looking_at(tmp_path / "none.duckdb"):
             pass

@@ -66,6 +66,8 @@ def looking_at(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         with _opening(path):
             con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS {alias} (READ_ONLY)")
         con.execute(f"USE {alias}")
+        # a name the warehouse lacks is an error, not a Python object of that name in the caller's frames
+        con.execute("SET python_enable_replacements = false")
     except BaseException:
         con.close()
         raise
@@ -99,9 +101,11 @@ def _opening(path: Path) -> Iterator[None]:
 def ensure_shape(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing and migrate what is older; every writer runs it, and it does nothing when
     the warehouse already has this code's shape. A warehouse of a newer schema is refused, never changed."""
-    version = checked_schema_version(con)
-    if (version == SCHEMA_VERSION and schema_info(con, "shape_sha256") == SHAPE_SHA256
-            and schema_info(con, "duckdb_version") == duckdb.__version__):
+    info = all_schema_info(con)  # one query: every writer's connection asks
+    schema = info.get("schema_version", "")
+    version = check_schema_version(int(schema) if schema.isdigit() else None)
+    if (version == SCHEMA_VERSION and info.get("shape_sha256") == SHAPE_SHA256
+            and info.get("duckdb_version") == duckdb.__version__):
         return  # the comments alone would cost every load and fetch batch a sixth of a second
     # One transaction: each of the hundreds of catalog changes (a comment per column) would otherwise commit
     # on its own, which doubles the time a new warehouse takes to set up
@@ -139,6 +143,14 @@ def check_schema_version(found: int | None) -> int | None:
 def stored_schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
     value = schema_info(con, "schema_version")
     return int(value) if value and value.isdigit() else None
+
+
+def all_schema_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every key and value of schema_info; none in a new file. (Asked for a table it lacks, DuckDB would look
+    for a Python object of that name in the caller's frames: hence the check first.)"""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                         "AND schema_name = 'main' AND table_name = 'schema_info'").fetchall()[0][0]
+    return dict(con.execute("SELECT key, value FROM schema_info").fetchall()) if exists else {}
 
 
 def schema_info(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
