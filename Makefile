@@ -26,10 +26,7 @@ bench: $(STAMP)
 
 # Not part of the tests: minutes of work and gigabytes of scratch files (see each script's docstring).
 bench-scale: $(STAMP)
-	$(VENV)/bin/python benchmarks/ingest_incremental.py
-	$(VENV)/bin/python benchmarks/ingest_incremental.py --copies 10 --repeat 1
-	$(VENV)/bin/python benchmarks/publish_scale.py
-	$(VENV)/bin/python benchmarks/timeline_scale.py
+	$(VENV)/bin/python benchmarks/scale.py
 
 audit: $(STAMP)
 	$(VENV)/bin/python scripts/audit.py
