@@ -323,6 +323,23 @@ def test_an_ingest_refuses_batch_size_0_before_any_work(client_env, api, tmp_pat
     assert not (tmp_path / "w.duckdb").exists() and not list(tmp_path.iterdir())
 
 
+def test_a_run_of_a_wrong_source_fails_with_the_reason_and_says_it_in_its_summary(client_env, api, tmp_path):
+    """Started directly, as a deployment starts it: the source is listed in the run's prepare-ingest task,
+    and a folder that is not there fails the run with the reason, not a traceback."""
+    nowhere = tmp_path / "nowhere"
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from flows.ingest import ingest; "
+         "state = ingest(sys.argv[1], sys.argv[2], return_state=True); print(state.type.value); "
+         "print(state.message); print(state.state_details.flow_run_id)", str(nowhere), str(tmp_path / "w.duckdb")],
+        env=client_env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    state, message, run_id = result.stdout.splitlines()[:3]
+    assert state == "FAILED" and message.startswith(f"no directory at {nowhere}"), result.stdout
+    assert "Traceback" not in result.stderr
+    summary = _artifacts(api, api.read_flow_run(run_id))["ooh-ingest-summary"].data
+    assert summary.startswith("# Ingest failed") and f"no directory at {nowhere}" in summary
+
+
 # --- the deployments shipped -----------------------------------------------------------------------------------
 
 def test_prefect_yaml_ships_the_same_deployments_as_ooh_deploy_and_serve():
