@@ -310,13 +310,20 @@ def test_a_403_fails_the_fetch_run_with_the_reason_and_keeps_what_it_archived(cl
         con.close()
 
 
+def _ingest_directly(env: dict, source: Path, warehouse: Path, *arguments: str) -> subprocess.CompletedProcess:
+    """The ingest flow called in a Python process of its own, as a deployment's run calls it (no `ooh`): it
+    prints the run's state type, message and id."""
+    call = ", ".join(["sys.argv[1]", "sys.argv[2]", *arguments, "return_state=True"])
+    return subprocess.run(
+        [sys.executable, "-c", f"import sys; from flows.ingest import ingest; state = ingest({call}); "
+         "print(state.type.value); print(state.message); print(state.state_details.flow_run_id)",
+         str(source), str(warehouse)],
+        env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+
+
 def test_an_ingest_refuses_batch_size_0_before_any_work(client_env, api, tmp_path):
     """Started directly (no deployment), the flow's own validation refuses it: no warehouse is made."""
-    result = subprocess.run(
-        [sys.executable, "-c", "import sys; from flows.ingest import ingest; "
-         "state = ingest(sys.argv[1], sys.argv[2], batch_size=0, return_state=True); print(state.type.value); "
-         "print(state.message)", str(PAGES), str(tmp_path / "w.duckdb")],
-        env=client_env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    result = _ingest_directly(client_env, PAGES, tmp_path / "w.duckdb", "batch_size=0")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("FAILED\n") and "batch_size" in result.stdout
     assert "greater than or equal to 1" in result.stdout
@@ -327,11 +334,7 @@ def test_a_run_of_a_wrong_source_fails_with_the_reason_and_says_it_in_its_summar
     """Started directly, as a deployment starts it: the source is listed in the run's prepare-ingest task,
     and a folder that is not there fails the run with the reason, not a traceback."""
     nowhere = tmp_path / "nowhere"
-    result = subprocess.run(
-        [sys.executable, "-c", "import sys; from flows.ingest import ingest; "
-         "state = ingest(sys.argv[1], sys.argv[2], return_state=True); print(state.type.value); "
-         "print(state.message); print(state.state_details.flow_run_id)", str(nowhere), str(tmp_path / "w.duckdb")],
-        env=client_env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    result = _ingest_directly(client_env, nowhere, tmp_path / "w.duckdb")
     assert result.returncode == 0, result.stderr
     state, message, run_id = result.stdout.splitlines()[:3]
     assert state == "FAILED" and message.startswith(f"no directory at {nowhere}"), result.stdout
