@@ -102,8 +102,7 @@ def ensure_shape(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing and migrate what is older; every writer runs it, and it does nothing when
     the warehouse already has this code's shape. A warehouse of a newer schema is refused, never changed."""
     info = all_schema_info(con)  # one query: every writer's connection asks
-    schema = info.get("schema_version", "")
-    version = check_schema_version(int(schema) if schema.isdigit() else None)
+    version = check_schema_version(schema_number(info.get("schema_version")))
     if (version == SCHEMA_VERSION and info.get("shape_sha256") == SHAPE_SHA256
             and info.get("duckdb_version") == duckdb.__version__):
         return  # the comments alone would cost every load and fetch batch a sixth of a second
@@ -141,7 +140,11 @@ def check_schema_version(found: int | None) -> int | None:
 
 
 def stored_schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
-    value = schema_info(con, "schema_version")
+    return schema_number(schema_info(con, "schema_version"))
+
+
+def schema_number(value: str | None) -> int | None:
+    """schema_info's schema_version as a number; None where a file records none (or not a number)."""
     return int(value) if value and value.isdigit() else None
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from warehouse.db import looking_at
+from warehouse.db import looking_at, schema_number
 from warehouse.errors import WarehouseError
 
 LINEAGE_KEPT = 100  # ancestors a version remembers; a writer whose basis is older than that stops rather than guess
@@ -86,7 +86,6 @@ def remember_version(path: Path, version: Version) -> None:
 def version_of(info: dict[str, str], latest_load: int | None, path: Path | None = None) -> Version:
     """The Version that a file's schema_info rows (`info`) describe; a warehouse from before version ids
     is known by its file (`path`)."""
-    schema = info.get("schema_version") or ""
     return Version(
         # publishing copies and renames, never rewrites a file in place: the same inode, size and time
         # mean the same version
@@ -95,7 +94,7 @@ def version_of(info: dict[str, str], latest_load: int | None, path: Path | None 
         published_at=info.get("published_at"),
         published_by=info.get("published_by"),
         latest_load=latest_load,
-        schema_version=int(schema) if schema.isdigit() else None,
+        schema_version=schema_number(info.get("schema_version")),
         shape_sha256=info.get("shape_sha256"),
         derived_with=info.get("derived_with"),
     )
