@@ -157,6 +157,16 @@ def run_flow(source: Path, data_dir: Path, env: dict, sample_memory: bool = Fals
     return seconds, peak, loaded
 
 
+def peak_memory(corpus: list[Path], scratch: Path, env: dict, copies: int) -> tuple[int, int, float, str]:
+    """An ingest of the corpus `copies` times over (distinct copies) into a new warehouse, its process tree's
+    memory sampled: (peak bytes, files, seconds inside the flow, summary line)."""
+    source = scratch / f"memory{copies}"
+    files = copy_corpus(corpus, source, copies=copies)
+    seconds, peak, loaded = run_flow(source, scratch / f"memory{copies}-data", env, sample_memory=True)
+    shutil.rmtree(source, ignore_errors=True)
+    return peak, files, seconds, loaded
+
+
 def tree_memory(root: int) -> int:
     """Proportional resident bytes (PSS: pages shared between processes, such as those the parse workers
     share with the process they were forked from, are divided among them) of a process and all its
@@ -257,7 +267,7 @@ def main() -> int:
                 best["serial"] = min(best["serial"], time_serial_parse(source, scratch, settings.batch_size))
                 seconds, _, loaded = run_flow(source, scratch / "flow", env)
                 best["flow"] = min(best["flow"], seconds)
-            peak = run_flow(source, scratch / "flow", env, sample_memory=True)[1]
+            peak = peak_memory(args.corpus, scratch, env, 1)[0]
             megabytes = sum(p.stat().st_size for p in corpus_files) / 1e6
             print(f"{files} files, {megabytes:.1f} MB; best of {args.repeat}; batches of {settings.batch_size}, "
                   f"{settings.workers} parse workers")
@@ -273,9 +283,7 @@ def main() -> int:
                   f"{'met' if lxml_ratio <= TARGET_LXML else 'NOT met'}")
             print(f"peak memory of the corpus ingest: {peak / 2**20:.0f} MiB")
             if not args.no_memory:
-                big = scratch / "corpus10"
-                big_files = copy_corpus(args.corpus, big, copies=10)
-                seconds, big_peak, loaded = run_flow(big, scratch / "flow10", env, sample_memory=True)
+                big_peak, big_files, seconds, loaded = peak_memory(args.corpus, scratch, env, 10)
                 growth = big_peak / peak
                 print(f"peak memory of the ingest of the corpus ten times ({big_files} files): {big_peak / 2**20:.0f} MiB, "
                       f"{growth:.2f} times the corpus's (target <= {TARGET_MEMORY}): "

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ingest_incremental  # noqa: E402
 import publish_scale  # noqa: E402
 import timeline_scale  # noqa: E402
-from ingest_overhead import DEFAULT_CORPUS, TARGET_MEMORY, copy_corpus, flow_environment, run_flow  # noqa: E402
+from ingest_overhead import DEFAULT_CORPUS, TARGET_MEMORY, flow_environment, peak_memory  # noqa: E402
 
 
 def main() -> int:
@@ -62,10 +62,7 @@ def main() -> int:
                     verdict(f"{what} / first, corpus x{times}", ratio, target, f"{ratio:.3f}")
             peaks = {}
             for times in copies:
-                source = scratch / f"memory{times}"
-                copy_corpus(DEFAULT_CORPUS, source, copies=times)
-                peaks[times] = run_flow(source, scratch / "memory", env, sample_memory=True)[1]
-                shutil.rmtree(source, ignore_errors=True)
+                peaks[times] = peak_memory(DEFAULT_CORPUS, scratch, env, times)[0]
                 print(f"peak memory, corpus x{times}: {peaks[times] / 2**20:.0f} MiB", flush=True)
             if 10 in peaks:
                 growth = peaks[10] / peaks[1]
