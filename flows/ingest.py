@@ -103,8 +103,8 @@ def prepare_ingest(source: str, warehouse: str, follow_outside_links: bool, base
 def parse_batches(batches: list[tuple[int, list[PageRef]]], staging_dir: str, total: int, share: int,
                   shares: int) -> list[tuple[int, str]]:
     """Parse a share of the source's batches and stage each as Parquet files: the load gets paths, not
-    parsed pages. One task per worker, not per batch: each task costs the orchestrator API calls and
-    events, and the server shares the machine's cores with the parsing."""
+    parsed pages. Never a task per batch: each task costs the orchestrator API calls and events, and the
+    server shares the machine's cores with the parsing."""
     settings, logger = load_settings(), get_run_logger()
     staged = []
     if settings.task_runner == "thread":  # threads cannot share the CPU work: worker processes parse
@@ -183,7 +183,10 @@ def ingest(
     batches = [to_parse[i : i + batch_size] for i in range(0, len(to_parse), batch_size)]
     logger.info("%d files in %s to parse, in %d batches of up to %d", len(to_parse), source, len(batches),
                 batch_size)
-    numbered, shares = list(enumerate(batches, 1)), min(settings.workers, len(batches))
+    numbered = list(enumerate(batches, 1))
+    # In threads, one task hands every batch to the worker processes, which share them out; a second task
+    # would only add its API calls. Other runners parse in the task's own process: one task per worker.
+    shares = 1 if settings.task_runner == "thread" else min(settings.workers, len(batches))
     futures = [parse_batches.submit(quote(numbered[k::shares]), staging_dir, len(batches), k + 1, shares)
                for k in range(shares)]
     staged = [path for _, path in sorted(item for future in futures for item in future.result())]

@@ -29,10 +29,10 @@ class Settings(BaseSettings):
     batch_size: int = Field(50, ge=1, description="pages per staged parse batch (the unit a parse worker takes, a "
                                                   "rerun reuses and the log reports) and per fetch task")
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1,
-                         description="batches parsed at once: parse worker processes, and the flow's parse tasks "
-                                     "(one per worker); default: one per CPU")
+                         description="batches parsed at once: parse worker processes (and, with the process or "
+                                     "dask task runner, the flow's parse tasks); default: one per CPU")
     task_runner: Literal["thread", "process", "dask"] = Field(
-        "thread", description="thread: parse tasks in threads, each handing its batches to the worker processes; "
+        "thread", description="thread: one parse task, in a thread, handing every batch to the worker processes; "
                               "process: Prefect's ProcessPoolTaskRunner; dask: prefect-dask's DaskTaskRunner "
                               "(OOH_DASK_ADDRESS names a running cluster's scheduler, else a local cluster starts)")
     load_memory: str = Field("256MB", pattern=r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",

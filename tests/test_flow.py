@@ -27,6 +27,8 @@ def test_ingest_loads_pages_and_rejects_bad_inputs(first_ingest, env):
     assert (data / "ooh.duckdb").is_file()
     assert (data / "prefect").is_dir()  # Prefect's state stays in the project's data folder
     assert "Flow run" in first_ingest.stderr  # it ran as a Prefect flow
+    # in threads, one parse task hands every batch to the worker processes
+    assert "Task run 'parse-1-of-1'" in first_ingest.stderr and "parse-1-of-2" not in first_ingest.stderr
     assert "Data quality: all 6 checks pass." in first_ingest.stdout
 
 
@@ -194,9 +196,10 @@ def test_prefects_process_runner_loads_what_the_default_runner_loads(first_inges
     published."""
     warehouse = tmp_path / "process.duckdb"
     result = run(["ingest", "--source", str(source), "--warehouse", str(warehouse)],
-                 {**env, "OOH_TASK_RUNNER": "process", "OOH_BATCH_SIZE": "4"})
+                 {**env, "OOH_TASK_RUNNER": "process", "OOH_BATCH_SIZE": "4", "OOH_WORKERS": "2"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "batch 5/5" in result.stderr  # 19 files in batches of 4, shared among the workers' tasks
+    assert "Task run 'parse-1-of-2'" in result.stderr and "Task run 'parse-2-of-2'" in result.stderr
     loaded = [line for line in result.stdout.splitlines() if line.startswith("Loaded ")]
     expected = [line for line in first_ingest.stdout.splitlines() if line.startswith("Loaded ")]
     assert loaded[0].split(":", 1)[1] == expected[0].split(":", 1)[1]  # the counts, past the file names
