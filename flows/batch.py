@@ -2,11 +2,14 @@
 same staged as Parquet files for the load (warehouse/staging.py)."""
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
+from flows.file_hashes import FileHashes
 from flows.settings import load_settings
 from flows.sources import InputRejected, PageRef, digest_page, read_page
 from parsers import PARSER_VERSION, ParseError, parse_page
@@ -33,15 +36,28 @@ def stage_inputs(refs: list[PageRef], staging_dir: str | Path) -> StagedBatch:
     return StagedBatch(str(write_batch(staging_dir, key, inputs)), parsed, len(inputs) - parsed, reused=False)
 
 
-def hash_inputs(refs: list[PageRef]) -> list[Input]:
+def hash_inputs(refs: list[PageRef], hashes: FileHashes | None = None) -> list[Input]:
     """Each page's address, sha256 and size, hashed as it is read (no page's bytes are kept); a page that
-    cannot be read has its reason. Threads share the work, one per worker: reading and sha256 release the
-    GIL, so two cores hash a corpus in 60% of the time one takes."""
+    cannot be read has its reason. With `hashes`, a local file whose identity is the one remembered there
+    is not read (flows/file_hashes.py), and the files read are remembered. Threads share the work, one per
+    worker: reading and sha256 release the GIL, so two cores hash a corpus in 60% of the time one takes."""
     settings = load_settings()
     shares = max(1, min(settings.workers, len(refs) // 64))  # a thread costs more than hashing a few pages
+    read_from = time.time_ns()
 
     def share(k: int) -> list[Input]:
-        return [_read_one(ref, settings.max_bytes, keep=False)[0] for ref in refs[k::shares]]
+        inputs, read = [], []
+        for ref in refs[k::shares]:
+            known = hashes.known(ref.path, settings.max_bytes) if hashes and ref.path and not ref.rejected else None
+            if known:
+                inputs.append(Input(ref.source_url, *known))
+                continue
+            inputs.append(_read_one(ref, settings.max_bytes, keep=False)[0])
+            if ref.path and inputs[-1].sha256:
+                read.append((ref.path, inputs[-1].sha256))
+        if hashes is not None:
+            hashes.remember(read, read_from)
+        return inputs
 
     if shares == 1:
         return share(0)
@@ -50,6 +66,23 @@ def hash_inputs(refs: list[PageRef]) -> list[Input]:
         for k, inputs in enumerate(pool.map(share, range(shares))):
             hashed[k::shares] = inputs
     return hashed
+
+
+def remember_staged(hashes: FileHashes, refs: list[PageRef], batches: list[str], read_from: int) -> None:
+    """Remember the sha256 of the local files that staged batches read (from `read_from`, time.time_ns(),
+    on), as their inputs record them: an ingest's parse reads each file once, and the next ingest then
+    need not read it to know it unchanged."""
+    paths = {ref.source_url: ref.path for ref in refs if ref.path is not None}
+    read = []
+    for batch in batches:
+        try:
+            table = pq.read_table(Path(batch) / "inputs.parquet", columns=["source_url", "sha256"])
+        except (OSError, pa.ArrowException):  # published and removed meanwhile: its files are read next time
+            continue
+        read += [(paths[url], sha256) for url, sha256 in zip(*(c.to_pylist() for c in table.columns))
+                 if sha256 and url in paths]
+    hashes.remember(read, read_from)
+    hashes.save()
 
 
 def _read(refs: list[PageRef]) -> list[tuple[Input, bytes | None]]:

@@ -8,6 +8,7 @@ Import this module only after flows.settings.configure_prefect() (the CLI does s
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,8 @@ from pydantic import Field
 
 from flows import report as words
 from flows.artifacts import create_failure_artifact, create_ingest_artifacts
-from flows.batch import hash_inputs, stage_inputs
+from flows.batch import hash_inputs, remember_staged, stage_inputs
+from flows.file_hashes import FileHashes
 from flows.parse_pool import stage_each_in_workers
 from flows.runs import SettingsTaskRunner, freeze_imports, retry_on_infrastructure, source_kind, source_label, tag_run, today, warehouse_tag
 from flows.settings import DEFAULT_SOURCE, load_settings
@@ -88,14 +90,16 @@ def prepare_ingest(source: str, warehouse: str, follow_outside_links: bool, base
     if version is None or version.latest_load is None:
         logger.info("%d files to parse: %s holds no load yet", len(refs), warehouse)
         return Plan(basis, Triage(refs, None))
-    split = split_known(warehouse, PARSER_VERSION, hash_inputs(refs))
+    hashes = FileHashes(settings.data_dir)
+    split = split_known(warehouse, PARSER_VERSION, hash_inputs(refs, hashes))
+    hashes.save()
     batch = None
     if split.known and (split.writes or split.to_parse):
         key = batch_key(PARSER_VERSION, [(f"known:{item.source_url}", item.sha256) for item in split.known])
         batch = str(write_batch(staging_dir, key, split.known))
     logger.info("%d of %d files to parse; %d are pages the warehouse holds from this parser version and %d files "
-                "it rejected before", len(split.to_parse), len(refs), split.pages_held,
-                len(split.known) - split.pages_held)
+                "it rejected before (%d files unchanged since they were last read were not read again)",
+                len(split.to_parse), len(refs), split.pages_held, len(split.known) - split.pages_held, hashes.hits)
     return Plan(basis, Triage([refs[no] for no in split.to_parse], batch, split.known, split.writes))
 
 
@@ -183,6 +187,7 @@ def ingest(
     batches = [to_parse[i : i + batch_size] for i in range(0, len(to_parse), batch_size)]
     logger.info("%d files in %s to parse, in %d batches of up to %d", len(to_parse), source, len(batches),
                 batch_size)
+    read_from = time.time_ns()
     numbered = list(enumerate(batches, 1))
     # In threads, one task hands every batch to the worker processes, which share them out; a second task
     # would only add its API calls. Other runners parse in the task's own process: one task per worker.
@@ -190,9 +195,15 @@ def ingest(
     futures = [parse_batches.submit(quote(numbered[k::shares]), staging_dir, len(batches), k + 1, shares)
                for k in range(shares)]
     staged = [path for _, path in sorted(item for future in futures for item in future.result())]
+    # while the load runs (on one core): what the parse read, for the next ingest not to read it again
+    data_dir, parsed = settings.data_dir, list(staged)
+    remembering = threading.Thread(target=lambda: remember_staged(FileHashes(data_dir), to_parse, parsed, read_from),
+                                   daemon=True, name="remember-file-hashes")
+    remembering.start()
     if triage.known_batch:
         staged.insert(0, triage.known_batch)
     summary = load_warehouse(staged, str(Path(warehouse).resolve()), str(source), basis)
+    remembering.join()
     if isinstance(summary, WarehouseError):
         return _failed(summary, started)
     summary.inputs_not_parsed = len(triage.known)
