@@ -80,12 +80,16 @@ def test_the_next_run_stops_a_server_an_interrupted_run_left_running(temporary_e
 LEFTOVERS = (".next", ".next.wal", ".prev.tmp", ".swap")
 
 
-def restore(pristine: Path, warehouse: Path) -> None:
-    """The warehouse as before each kill: load 1 of the 2010-11 pages, its previous version, nothing else."""
+def restore(pristine: Path, warehouse: Path, spare: bool = False) -> None:
+    """The warehouse as before each kill: load 1 of the 2010-11 pages, its previous version, nothing else;
+    with `spare`, also a spare version for the next to be built on (warehouse/catch_up.py): the version the
+    warehouse was made with, an ancestor of the published one as a spare is."""
     for path in warehouse.parent.glob(warehouse.name + "*"):
         path.unlink()
     for suffix in ("", ".prev"):
         _sibling(warehouse, suffix).write_bytes(_sibling(pristine, suffix).read_bytes())
+    if spare:
+        _sibling(warehouse, ".spare").write_bytes(_sibling(pristine, ".prev").read_bytes())
 
 
 def left_by_the_kill(warehouse: Path) -> list[str]:
@@ -114,7 +118,8 @@ def test_kill_9_at_random_moments_of_an_ingest_leaves_the_old_or_the_new_warehou
 
     seen = []
     for kill in range(KILLS):
-        restore(pristine, warehouse)
+        spare = kill % 4 >= 2  # half the runs build their next version on a spare, half on a copy
+        restore(pristine, warehouse, spare)
         started = Started(ingest, environ, warehouse.parent)
         if kill % 2:  # at a random moment of the run
             time.sleep(rng.uniform(0, whole.seconds))
@@ -126,15 +131,17 @@ def test_kill_9_at_random_moments_of_an_ingest_leaves_the_old_or_the_new_warehou
         started.proc.wait()
         left = left_by_the_kill(warehouse)
 
-        now, previous = state_of(warehouse), state_of(_sibling(warehouse, ".prev"))
+        prev = _sibling(warehouse, ".prev")
+        now, previous = state_of(warehouse), state_of(prev) if prev.exists() else None
         if now == old:
             outcome = "old"
             assert previous == older
         else:  # the new version: the fixtures' pages, built on the old one
             outcome = "new"
             assert now[:3] == new[:3] and now[4].split()[0] == old[3], (now, new)
-            # killed between the two renames of the swap, the old version waits in .prev.tmp to become .prev
-            assert previous == old or (previous == older and ".prev.tmp" in left)
+            # killed between the renames of the swap, the old version waits in .prev.tmp to become .prev (and
+            # the older one is .prev still, or already the spare)
+            assert previous == old or (previous in (older, None) and ".prev.tmp" in left)
 
         after = run(ingest, environ)
         assert after.returncode == 0, after.stderr
@@ -149,7 +156,9 @@ def test_kill_9_at_random_moments_of_an_ingest_leaves_the_old_or_the_new_warehou
             assert summary[0].startswith("Nothing new in ") and summary[1].startswith("Data quality: not"), after.stdout
             assert state_of(warehouse) == now
         assert left_by_the_kill(warehouse) == []
-        seen.append((outcome, left))
-    print("\n".join(f"kill {n}: {outcome} version, left {left or 'nothing'}" for n, (outcome, left) in enumerate(seen)))
-    assert {"old", "new"} <= {outcome for outcome, _ in seen}  # the kills landed before and after the swap
-    assert any(".next" in left for _, left in seen)  # and in the middle of a load
+        seen.append((outcome, left, spare))
+    print("\n".join(f"kill {n}: {outcome} version, left {left or 'nothing'}{' (from a spare)' if spare else ''}"
+                    for n, (outcome, left, spare) in enumerate(seen)))
+    assert {"old", "new"} <= {outcome for outcome, _, _ in seen}  # the kills landed before and after the swap
+    assert any(".next" in left for _, left, spare in seen if spare)  # and in the middle of a load, on a spare
+    assert any(".next" in left for _, left, spare in seen if not spare)  # and on a copy

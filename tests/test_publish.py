@@ -283,6 +283,145 @@ def test_the_next_version_is_a_clone_or_else_a_copy_of_the_same_bytes(tmp_path, 
     assert (tmp_path / "b").read_bytes() == source.read_bytes()
 
 
+# --- the next version from the spare (warehouse/catch_up.py) ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def fixture_inputs():
+    from flows.batch import read_inputs
+    from flows.sources import list_local_pages
+
+    from conftest import BAD
+
+    return read_inputs(list_local_pages(PAGES)) + read_inputs(list_local_pages(BAD))
+
+
+def _load(warehouse: Path, inputs: list, parser_version: str | None = None, report=None) -> None:
+    """A load as an ingest's: the pages, links across editions and quality findings, in one version; with
+    `parser_version`, the pages as another parser version parsed them (written again over this one's)."""
+    import dataclasses
+
+    from parsers import PARSER_VERSION
+    from warehouse.identity import save_identity
+    from warehouse.load import save_inputs
+    from warehouse.quality import save_quality_checks
+
+    if parser_version:
+        inputs = [dataclasses.replace(i, page=dataclasses.replace(i.page, parser_version=parser_version))
+                  if i.page else i for i in inputs]
+    with publishing(warehouse, report=report) as con:
+        summary = save_inputs(con, inputs, source="s", parser_version=parser_version or PARSER_VERSION)
+        save_identity(con)
+        save_quality_checks(con, summary.load_id)
+
+
+def _loads(warehouse: Path, inputs: list, spare: bool, report=None) -> None:
+    """Five versions: the inputs in three loads, one of them loaded again by another parser version (its
+    pages written again), and nothing new."""
+    for step, (part, version) in enumerate([(inputs[0::3], None), (inputs[1::3], None), (inputs[2::3], None),
+                                            (inputs[1::3], "another"), (inputs[0::3], None)]):
+        if not spare:
+            _sibling(warehouse, ".spare").unlink(missing_ok=True)
+        _load(warehouse, part, version, report)
+
+
+def _rows(path: Path) -> dict:
+    """Every table's rows, sorted, but for when each version was published and each load ran."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        found = {}
+        for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name <> 'schema_info'").fetchall():
+            columns = [c for (c, kind) in con.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+                [table]).fetchall() if kind != "TIMESTAMP"]
+            found[table] = sorted(map(repr, con.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()))
+        return found
+    finally:
+        con.close()
+
+
+def test_a_version_built_on_the_spare_holds_what_one_built_on_a_copy_holds(tmp_path, fixture_inputs, monkeypatch):
+    copies = []
+    real_copy = publish.clone_or_copy
+    monkeypatch.setattr(publish, "clone_or_copy", lambda a, b: copies.append(b.name) or real_copy(a, b))
+    spared, copied = tmp_path / "spared" / "w.duckdb", tmp_path / "copied" / "w.duckdb"
+    for path in (spared, copied):
+        path.parent.mkdir()
+    notes = []
+    _loads(spared, fixture_inputs, spare=True, report=notes.append)
+    # the second and third versions are copies; the third's swap leaves the first as the spare
+    assert [name for name in copies if name.endswith(".next")] == ["w.duckdb.next"] * 2 and notes == []
+    assert sorted(p.name for p in spared.parent.iterdir()) == ["w.duckdb", "w.duckdb.lock", "w.duckdb.prev",
+                                                                "w.duckdb.spare"]
+    _loads(copied, fixture_inputs, spare=False)
+    ours, theirs = _rows(spared), _rows(copied)
+    assert ours == theirs
+    assert len(ours["pages"]) == 14 and ours["extracted_figures"] and ours["rejected_inputs"]
+    assert sum("'another'" in row for row in ours["pages"]) == 5  # written again by the other parser version
+    assert {r.split(",")[0] for r in ours["loads"]} == {"(1", "(2", "(3", "(4", "(5"}
+
+
+def test_a_spare_that_does_not_come_out_as_the_published_version_is_not_used(tmp_path, fixture_inputs):
+    warehouse = tmp_path / "w.duckdb"
+    for part in (fixture_inputs[0::3], fixture_inputs[1::3], fixture_inputs[2::3]):
+        _load(warehouse, part)
+    spare = _sibling(warehouse, ".spare")
+    con = duckdb.connect(str(spare))
+    con.execute("DELETE FROM sections WHERE section_no = 1")  # changed by hand, outside any load
+    con.close()
+    notes = []
+    _load(warehouse, fixture_inputs[1::3], "another", report=notes.append)
+    assert len(notes) == 1 and notes[0].startswith("copying the warehouse instead of reusing w.duckdb.spare: the "
+                                                   "spare version did not come out as the published one (sections ")
+    reference = tmp_path / "reference" / "w.duckdb"
+    reference.parent.mkdir()
+    for part, version in ((fixture_inputs[0::3], None), (fixture_inputs[1::3], None), (fixture_inputs[2::3], None),
+                          (fixture_inputs[1::3], "another")):
+        _load(reference, part, version)
+    assert _rows(warehouse) == _rows(reference)
+
+
+def test_a_spare_a_reader_still_holds_is_not_written_and_the_reader_keeps_its_version(tmp_path, fixture_inputs):
+    warehouse = tmp_path / "w.duckdb"
+    for part in (fixture_inputs[0::3], fixture_inputs[1::3], fixture_inputs[2::3]):
+        _load(warehouse, part)
+    spare = _sibling(warehouse, ".spare")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+                               "q = 'SELECT count(*) FROM loads'; print(c.execute(q).fetchone()[0], flush=True); "
+                               "sys.stdin.readline(); print(c.execute(q).fetchone()[0], flush=True)", str(spare)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "1"  # the spare is the first version
+        notes = []
+        _load(warehouse, fixture_inputs[1::3], "another", report=notes.append)
+        assert len(notes) == 1 and notes[0].startswith("copying the warehouse instead of reusing w.duckdb.spare: ")
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "1"  # read as it was, to the end
+    finally:
+        holder.kill()
+        holder.wait()
+    assert read_version(warehouse).latest_load == 4
+
+
+def test_after_a_rollback_the_version_rolled_back_is_never_built_on(tmp_path, fixture_inputs):
+    """The version a rollback replaced becomes the spare in time; it is not an ancestor of what is published
+    after, so it is not used: its load 4 is not the published version's load 4."""
+    parts = [fixture_inputs[k::6] for k in range(6)]
+    warehouse, reference = tmp_path / "w.duckdb", tmp_path / "reference" / "w.duckdb"
+    reference.parent.mkdir()
+    notes = []
+    for part in parts[:4]:
+        _load(warehouse, part, report=notes.append)
+    publish_rollback(warehouse)  # load 4 undone
+    for part in parts[4:]:
+        _load(warehouse, part, report=notes.append)
+    assert notes == []  # never a spare that did not come out as the published version
+    for part in parts[:3] + parts[4:]:
+        _load(reference, part)
+    assert _rows(warehouse) == _rows(reference)
+
+
 # --- before any work: a folder that takes files, and room on the disk ---------------------------------------
 
 def test_publishing_refuses_without_room_for_a_copy_and_the_write(tmp_path):

@@ -1,10 +1,15 @@
 """publish_*: every write to the warehouse builds its next version and swaps it in atomically.
 
 Readers (dashboards, `ooh query`) open the warehouse file read-only. DuckDB's locks would let a writer
-block them, and them block it; so a writer never opens that file. It copies it to `<file>.next`, writes
-there, checkpoints, renames the new one over it and keeps the version it replaced as `<file>.prev` (for
-`ooh rollback`). A reader already open keeps reading the version it opened; the next one opens the new
-version; nobody sees a half-written warehouse.
+block them, and them block it; so a writer never opens that file. It writes `<file>.next`, checkpoints,
+renames the new one over it and keeps the version it replaced as `<file>.prev` (for `ooh rollback`), and
+the one before that as `<file>.spare`. A reader already open keeps reading the version it opened; the next
+one opens the new version; nobody sees a half-written warehouse.
+
+`<file>.next` starts as the spare brought up to the published version, writing only what the versions
+since wrote (warehouse/catch_up.py); where there is no spare it can use (the first writes, after an
+upgrade, a reader still holding it open), as a copy of the published file: a clone where the filesystem
+makes them, costing the same at any size.
 
 Writers (ingest, fetch, upgrade, rollback) take turns through `<file>.lock` (warehouse/writer_lock.py). A writer that worked before taking it publishes only on what it saw, or on newer
 versions built on that (warehouse/versions.py). Rollback never waits: while another writer holds the lock
@@ -29,6 +34,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.catch_up import catch_up, usable
 from warehouse.db import SCHEMA_VERSION, SHAPE_SHA256, check_schema_version, connect
 from warehouse.errors import WarehouseError
 from warehouse.versions import (Basis, Version, basis_of, check_basis, read_version, remember_version, version_of,
@@ -85,7 +91,7 @@ def space_needed(path: Path) -> int:
     write-ahead log) unless its folder makes copy-on-write clones, which take no room until written."""
     size = sum(p.stat().st_size for p in (path, _sibling(path, ".wal")) if p.exists())
     room = max(MARGIN_BYTES, int(size * MARGIN_SHARE))
-    return room if size and makes_clones(path.parent) else size + room
+    return room if size and (makes_clones(path.parent) or _spare_usable(path)) else size + room
 
 
 _CLONES: dict[int, bool] = {}  # by device: whether a folder there makes clones, found once per process
@@ -109,7 +115,8 @@ def check_free_space(path: str | Path, free_bytes: FreeBytes = _free_bytes) -> N
     path = Path(path).resolve()
     needed, free = space_needed(path), free_bytes(path.parent)
     if free < needed:
-        what = "room for the write" if makes_clones(path.parent) else "a copy of the warehouse and room for the write"
+        what = ("room for the write" if makes_clones(path.parent) or _spare_usable(path)
+                else "a copy of the warehouse and room for the write")
         raise WarehouseError(
             f"not enough free space in {path.parent} to publish a new version of {path.name}: it needs about "
             f"{_mb(needed)} ({what}), {_mb(free)} are free: free some space there, or give --warehouse a file "
@@ -221,7 +228,7 @@ def publishing(path: str | Path, wait: float = LOCK_WAIT_SECONDS, *, based_on: B
         check_free_space(path, free_bytes)
         version_id = uuid.uuid4().hex
         record = version_record(current, version_id, utc(time.time()), what)
-        with _next_version(path) as con:
+        with _next_version(path, report) as con:
             yield con
             con.executemany("INSERT OR REPLACE INTO schema_info VALUES (?, ?)", record)
             info = dict(con.execute("SELECT key, value FROM schema_info").fetchall())
@@ -232,17 +239,20 @@ def publishing(path: str | Path, wait: float = LOCK_WAIT_SECONDS, *, based_on: B
 
 
 @contextmanager
-def _next_version(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """`<file>.next`: a copy of the warehouse, open for writing, checkpointed and closed when the block
-    ends; removed when anything fails (a full disk included), so that nothing half-written stays."""
+def _next_version(path: Path, report: Report) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`<file>.next`: the spare version brought up to the published one (warehouse/catch_up.py), else a copy
+    of the warehouse, open for writing, checkpointed and closed when the block ends; removed when anything
+    fails (a full disk included), so that nothing half-written stays."""
     next_path = _sibling(path, ".next")
     try:
-        if path.exists():
-            clone_or_copy(path, next_path)
-            wal = _sibling(path, ".wal")
-            if wal.exists():  # written by something other than this pipeline: keep its last changes
-                shutil.copyfile(wal, _sibling(next_path, ".wal"))
-        con = connect(next_path)
+        con = _from_spare(path, report)
+        if con is None:
+            if path.exists():
+                clone_or_copy(path, next_path)
+                wal = _sibling(path, ".wal")
+                if wal.exists():  # written by something other than this pipeline: keep its last changes
+                    shutil.copyfile(wal, _sibling(next_path, ".wal"))
+            con = connect(next_path)
     except BaseException as exc:
         _remove_next(path)
         _raise_if_disk_full(path, exc)
@@ -256,6 +266,40 @@ def _next_version(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         _raise_if_disk_full(path, exc)
         raise
     con.close()
+
+
+def _spare_usable(path: Path) -> Version | None:
+    """The spare version, when it can become the next one (warehouse/catch_up.py)."""
+    spare = _sibling(path, ".spare")
+    if not spare.exists() or _sibling(spare, ".wal").exists():
+        return None
+    try:
+        found = read_version(spare)
+    except (WarehouseError, duckdb.Error):  # held open for writing, or not a warehouse: copy instead
+        return None
+    return found if usable(found, read_version(path)) else None
+
+
+def _from_spare(path: Path, report: Report) -> duckdb.DuckDBPyConnection | None:
+    """The spare, renamed `.next` and brought up to the published version; None (and no spare left) when it
+    cannot be: a reader still has it open (DuckDB then refuses to write it), or it did not come out as the
+    published version."""
+    spare = _spare_usable(path)
+    if spare is None:
+        return None
+    next_path = _sibling(path, ".next")
+    os.replace(_sibling(path, ".spare"), next_path)
+    con = None
+    try:
+        con = connect(next_path)
+        catch_up(con, path, spare.latest_load or 0)
+        return con
+    except (WarehouseError, duckdb.Error) as exc:
+        if con is not None:
+            con.close()
+        _remove_next(path)  # a reader holding it keeps reading its own copy
+        report(f"copying the warehouse instead of reusing {path.name}.spare: {str(exc).splitlines()[0]}")
+        return None
 
 
 # Linux's FICLONE ioctl (fcntl.FICLONE from Python 3.12): the new file shares the old one's blocks until
@@ -297,15 +341,17 @@ def _raise_if_disk_full(path: Path, exc: BaseException) -> None:
 
 
 def _swap_in(path: Path) -> None:
-    """Put `.next` in place and keep the version it replaces as `.prev`. The order makes every moment
-    recoverable (_recover): while `.next` exists nothing is published; once it is gone, `.prev.tmp` is the
-    replaced version, to become `.prev`."""
+    """Put `.next` in place, keep the version it replaces as `.prev` and the one before as `.spare` (the
+    next write's start). The order makes every moment recoverable (_recover): while `.next` exists nothing is
+    published; once it is gone, `.prev.tmp` is the replaced version, to become `.prev`."""
     held, prev = _sibling(path, ".prev.tmp"), _sibling(path, ".prev")
     if path.exists():
         held.unlink(missing_ok=True)
         os.link(path, held)
     os.replace(_sibling(path, ".next"), path)
     if held.exists():
+        if prev.exists():
+            os.replace(prev, _sibling(path, ".spare"))
         os.replace(held, prev)
     _sync_directory(path.parent)
 
