@@ -76,7 +76,7 @@ def remember_staged(hashes: FileHashes, refs: list[PageRef], batches: list[str],
     read = []
     for batch in batches:
         try:
-            table = pq.read_table(Path(batch) / "inputs.parquet", columns=["source_url", "sha256"])
+            table = pq.ParquetFile(Path(batch) / "inputs.parquet").read(columns=["source_url", "sha256"])
         except (OSError, pa.ArrowException):  # published and removed meanwhile: its files are read next time
             continue
         read += [(paths[url], sha256) for url, sha256 in zip(*(c.to_pylist() for c in table.columns))
