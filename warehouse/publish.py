@@ -294,9 +294,11 @@ def _from_spare(path: Path, report: Report) -> duckdb.DuckDBPyConnection | None:
         con = connect(next_path)
         catch_up(con, path, spare.latest_load or 0)
         return con
-    except (WarehouseError, duckdb.Error) as exc:
+    except BaseException as exc:
         if con is not None:
             con.close()
+        if not isinstance(exc, (WarehouseError, duckdb.Error)):
+            raise  # interrupted: the caller removes `.next`
         _remove_next(path)  # a reader holding it keeps reading its own copy
         report(f"copying the warehouse instead of reusing {path.name}.spare: {str(exc).splitlines()[0]}")
         return None
