@@ -72,17 +72,22 @@ class Plan:
 def prepare_ingest(source: str, warehouse: str, follow_outside_links: bool, based_on: Basis | None,
                    staging_dir: str) -> Plan | WarehouseError | SourceError:
     """Everything before parsing, in one task (each task costs the run API calls and events):
+    - the source's pages are listed (the archive's after the next step, as its index is in the warehouse);
     - a warehouse this run cannot write fails it now (warehouse.publish.prepare), an older one is brought up
       to this schema, and what a killed writer left is cleaned up;
-    - the source's pages are listed;
     - every input is read and hashed, and the warehouse asked which it holds, by this parser version: only
       the others are parsed (warehouse/unchanged.py). A warehouse no load has written holds none, and its
       inputs are not read twice: the parse reads and hashes them."""
     logger, settings = get_run_logger(), load_settings()
+    archive = settings.archive_for(warehouse)
     try:
+        # a folder or WARC that is not there fails before a warehouse is made; the archive's index is in the
+        # warehouse, which must be recovered and brought up to this schema before it is read
+        refs = None if source == "archive" else list_pages(source, warehouse, archive, follow_outside_links)
         prepare(warehouse, report=logger.warning, wait=settings.lock_wait)
         basis = based_on or writer_basis(warehouse, logger.warning, settings.lock_wait)
-        refs = list_pages(source, warehouse, settings.archive_for(warehouse), follow_outside_links)
+        if refs is None:
+            refs = list_pages(source, warehouse, archive, follow_outside_links)
     except (SourceError, WarehouseError) as exc:
         return exc  # a reason for the user, not a crash: Prefect logs a traceback for a task that raises
     prune_staging(staging_dir, PARSER_VERSION)

@@ -332,7 +332,8 @@ def test_an_ingest_refuses_batch_size_0_before_any_work(client_env, api, tmp_pat
 
 def test_a_run_of_a_wrong_source_fails_with_the_reason_and_says_it_in_its_summary(client_env, api, tmp_path):
     """Started directly, as a deployment starts it: the source is listed in the run's prepare-ingest task,
-    and a folder that is not there fails the run with the reason, not a traceback."""
+    and a folder that is not there fails the run with the reason, not a traceback, before a warehouse is
+    made."""
     nowhere = tmp_path / "nowhere"
     result = _ingest_directly(client_env, nowhere, tmp_path / "w.duckdb")
     assert result.returncode == 0, result.stderr
@@ -341,6 +342,7 @@ def test_a_run_of_a_wrong_source_fails_with_the_reason_and_says_it_in_its_summar
     assert "Traceback" not in result.stderr
     summary = _artifacts(api, api.read_flow_run(run_id))["ooh-ingest-summary"].data
     assert summary.startswith("# Ingest failed") and f"no directory at {nowhere}" in summary
+    assert not list(tmp_path.iterdir())
 
 
 # --- the deployments shipped -----------------------------------------------------------------------------------
