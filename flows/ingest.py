@@ -75,9 +75,10 @@ def prepare_ingest(source: str, warehouse: str, follow_outside_links: bool, base
     - the source's pages are listed (the archive's after the next step, as its index is in the warehouse);
     - a warehouse this run cannot write fails it now (warehouse.publish.prepare), an older one is brought up
       to this schema, and what a killed writer left is cleaned up;
-    - every input is read and hashed, and the warehouse asked which it holds, by this parser version: only
-      the others are parsed (warehouse/unchanged.py). A warehouse no load has written holds none, and its
-      inputs are not read twice: the parse reads and hashes them."""
+    - every input is hashed (a local file unchanged since an ingest last read it is not read again:
+      flows/file_hashes.py), and the warehouse asked which it holds, by this parser version: only the others
+      are parsed (warehouse/unchanged.py). A warehouse no load has written holds none, and its inputs are
+      not read twice: the parse reads and hashes them."""
     logger, settings = get_run_logger(), load_settings()
     archive = settings.archive_for(warehouse)
     try:
