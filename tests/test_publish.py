@@ -404,6 +404,23 @@ def test_a_spare_a_reader_still_holds_is_not_written_and_the_reader_keeps_its_ve
     assert read_version(warehouse).latest_load == 4
 
 
+def test_a_spare_deleted_as_the_write_starts_is_copied_instead(tmp_path, fixture_inputs, monkeypatch):
+    """Deleting the spare is how its disk space is freed, even while a writer is about to use it."""
+    warehouse = tmp_path / "w.duckdb"
+    for part in (fixture_inputs[0::3], fixture_inputs[1::3], fixture_inputs[2::3]):
+        _load(warehouse, part)
+    found, seen = publish._spare_usable, []
+
+    def deleted_after_the_check(path):  # found usable, then deleted before the writer renames it
+        seen.append(seen[0] if seen else found(path))
+        _sibling(path, ".spare").unlink(missing_ok=True)
+        return seen[-1]
+
+    monkeypatch.setattr(publish, "_spare_usable", deleted_after_the_check)
+    _load(warehouse, fixture_inputs[1::3], "another")
+    assert read_version(warehouse).latest_load == 4 and _sibling(warehouse, ".spare").exists()
+
+
 def test_after_a_rollback_the_version_rolled_back_is_never_built_on(tmp_path, fixture_inputs):
     """The version a rollback replaced becomes the spare in time; it is not an ancestor of what is published
     after, so it is not used: its load 4 is not the published version's load 4."""

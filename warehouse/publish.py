@@ -288,7 +288,10 @@ def _from_spare(path: Path, report: Report) -> duckdb.DuckDBPyConnection | None:
     if spare is None:
         return None
     next_path = _sibling(path, ".next")
-    os.replace(_sibling(path, ".spare"), next_path)
+    try:
+        os.replace(_sibling(path, ".spare"), next_path)
+    except FileNotFoundError:  # deleted meanwhile, to free its disk space: copy
+        return None
     con = None
     try:
         con = connect(next_path)
