@@ -242,3 +242,39 @@ def test_no_occupation_is_left_without_a_key(corpus_warehouse):
         """SELECT count(*) FROM occupations o JOIN current_pages p USING (occupation_id)
            WHERE occupation_id NOT IN (SELECT occupation_id FROM occupation_lineage)""").fetchone()[0]
     assert missing == 0
+
+
+def _identity_tables(con) -> dict:
+    return {table: sorted(map(repr, con.execute(f"SELECT * FROM {table}").fetchall()))
+            for table in ("occupation_links", "occupation_succession", "occupation_lineage", "occupation_timeline_saved")}
+
+
+def test_links_are_built_again_only_when_what_they_are_built_from_changes(tmp_path, corpus_inputs, monkeypatch):
+    """A load that changes no occupation, page address or employment figure keeps the links as they are (the
+    timeline is built again all the same); a change to any of them builds them again, as from nothing."""
+    from parsers import PARSER_VERSION
+    from warehouse import identity
+    from warehouse.db import connect
+    from warehouse.load import save_inputs
+
+    con = connect(tmp_path / "w.duckdb")
+    save_inputs(con, corpus_inputs, source="corpus", parser_version=PARSER_VERSION)
+    identity.save_identity(con)
+    built = _identity_tables(con)
+    real_link, linked = identity.link, []
+    monkeypatch.setattr(identity, "link", lambda *args: linked.append(1) or real_link(*args))
+
+    con.execute("DELETE FROM occupation_timeline_saved")
+    identity.save_identity(con)  # nothing it links from changed
+    assert linked == [] and _identity_tables(con) == built
+
+    con.execute("UPDATE occupations SET title = 'Medical Coders' WHERE title = 'Medical Records and Health "
+                "Information Technicians'")
+    identity.save_identity(con)
+    assert linked  # the links were built again
+    renamed = _identity_tables(con)
+    assert renamed != built
+    con.execute("DELETE FROM schema_info WHERE key = ?", [identity.INPUTS_KEY])
+    identity.save_identity(con)  # as from nothing
+    assert _identity_tables(con) == renamed
+    con.close()

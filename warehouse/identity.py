@@ -20,6 +20,7 @@ occupations per edition).
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,7 +31,8 @@ import pyarrow as pa
 from pathlib import Path
 
 from parsers.subjects import words
-from warehouse.db import insert_rows
+from warehouse import derivation
+from warehouse.db import SHAPE_SHA256, insert_rows
 from warehouse.reference import OVERRIDES
 
 _DETAILED = re.compile(r"^\d{2}-\d{3}[1-9]$")  # detailed SOC codes (broad groups end in 0)
@@ -352,9 +354,40 @@ def _kind(of_older: float | None, of_newer: float | None, evidence: set[str]) ->
 
 def save_identity(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild occupation_links, occupation_succession and occupation_lineage from the occupations of the
-    current pages, and the timeline that follows them (occupation_timeline_saved)."""
+    current pages, and the timeline that follows them (occupation_timeline_saved). The links are computed
+    from what is read here alone: when that is what they were last built from (a load that changed no
+    occupation, no page address, no employment figure), they stay as they are, and only the timeline,
+    which follows every figure, is built again."""
     crosswalk = read_crosswalk(con)
     editions = list(read_occupations(con).values())
+    inputs = _inputs_digest(crosswalk, editions)
+    if inputs != _recorded_inputs(con):
+        _save_links(con, crosswalk, editions)
+        con.execute("INSERT OR REPLACE INTO schema_info VALUES (?, ?)", [INPUTS_KEY, inputs])
+    con.execute(SAVE_TIMELINE_SQL)
+
+
+# schema_info: a digest of what the identity tables were built from, by which code (and reference data,
+# warehouse/derivation.py) and into which shape
+INPUTS_KEY = "identity_inputs"
+
+
+def _inputs_digest(crosswalk: Crosswalk, editions: list[list[Occupation]]) -> str:
+    digest = hashlib.sha256(f"{derivation.fingerprint()}\0{SHAPE_SHA256}\0".encode())
+    digest.update(repr(sorted(crosswalk.employment.items())).encode())
+    for edition in editions:
+        for o in edition:
+            digest.update(repr((o.occupation_id, o.edition, o.base_year, o.title, o.soc_codes, o.url, o.jobs,
+                                sorted(o.code_jobs.items()))).encode())
+    return digest.hexdigest()
+
+
+def _recorded_inputs(con: duckdb.DuckDBPyConnection) -> str | None:
+    rows = con.execute("SELECT value FROM schema_info WHERE key = ?", [INPUTS_KEY]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _save_links(con: duckdb.DuckDBPyConnection, crosswalk: Crosswalk, editions: list[list[Occupation]]) -> None:
     successions: list[Succession] = []
     for older, newer in zip(editions, editions[1:]):
         successions += link(older, newer, crosswalk)
@@ -390,7 +423,6 @@ def save_identity(con: duckdb.DuckDBPyConnection) -> None:
     insert_rows(con, "occupation_lineage", pa.table({
         "occupation_id": list(keys), "occupation_key": [k[0] for k in keys.values()],
         "lineage": [k[1] for k in keys.values()], "soc_lineage": pa.array([k[2] for k in keys.values()], pa.string())}))
-    con.execute(SAVE_TIMELINE_SQL)
 
 
 def _share(value: float | None) -> float | None:
