@@ -7,14 +7,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from flows.file_hashes import FileHashes
 from flows.settings import load_settings
 from flows.sources import InputRejected, PageRef, digest_page, read_page
 from parsers import PARSER_VERSION, ParseError, parse_page
 from warehouse.load import Input
-from warehouse.staging import StagedBatch, batch_key, claim_staged, write_batch
+from warehouse.staging import StagedBatch, batch_key, claim_staged, read_staged_inputs, write_batch
 
 
 def read_inputs(refs: list[PageRef]) -> list[Input]:
@@ -29,7 +28,7 @@ def stage_inputs(refs: list[PageRef], staging_dir: str | Path) -> StagedBatch:
     key = batch_key(PARSER_VERSION, [(item.source_url, item.sha256) for item, _ in read])
     found = claim_staged(staging_dir, key)
     if found is not None:
-        parsed = sum(pq.read_table(found / "inputs.parquet", columns=["parsed"]).column(0).to_pylist())
+        parsed = sum(read_staged_inputs(found, ["parsed"]).column(0).to_pylist())
         return StagedBatch(str(found), parsed, len(read) - parsed, reused=True)
     inputs = [_parsed(item, data) for item, data in read]
     parsed = sum(1 for i in inputs if i.page is not None)
@@ -76,7 +75,7 @@ def remember_staged(hashes: FileHashes, refs: list[PageRef], batches: list[str],
     read = []
     for batch in batches:
         try:
-            table = pq.ParquetFile(Path(batch) / "inputs.parquet").read(columns=["source_url", "sha256"])
+            table = read_staged_inputs(batch, ["source_url", "sha256"])
         except (OSError, pa.ArrowException):  # published and removed meanwhile: its files are read next time
             continue
         read += [(paths[url], sha256) for url, sha256 in zip(*(c.to_pylist() for c in table.columns))

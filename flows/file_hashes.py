@@ -48,7 +48,6 @@ class FileHashes:
         self._lock = threading.Lock()
         self.hits = 0  # files `known` answered for
 
-
     def known(self, path: Path, max_bytes: int) -> tuple[str, int] | None:
         """(sha256, size) of a file whose identity is the one remembered; None when it must be read (not
         remembered, changed, gone, or no longer a regular file within the size allowed)."""

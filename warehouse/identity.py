@@ -32,7 +32,7 @@ from pathlib import Path
 
 from parsers.subjects import words
 from warehouse import derivation
-from warehouse.db import SHAPE_SHA256, insert_rows
+from warehouse.db import SHAPE_SHA256, insert_rows, schema_info
 from warehouse.reference import OVERRIDES
 
 _DETAILED = re.compile(r"^\d{2}-\d{3}[1-9]$")  # detailed SOC codes (broad groups end in 0)
@@ -361,7 +361,7 @@ def save_identity(con: duckdb.DuckDBPyConnection) -> None:
     crosswalk = read_crosswalk(con)
     editions = list(read_occupations(con).values())
     inputs = _inputs_digest(crosswalk, editions)
-    if inputs != _recorded_inputs(con):
+    if inputs != schema_info(con, INPUTS_KEY):
         _save_links(con, crosswalk, editions)
         con.execute("INSERT OR REPLACE INTO schema_info VALUES (?, ?)", [INPUTS_KEY, inputs])
     con.execute(SAVE_TIMELINE_SQL)
@@ -380,11 +380,6 @@ def _inputs_digest(crosswalk: Crosswalk, editions: list[list[Occupation]]) -> st
             digest.update(repr((o.occupation_id, o.edition, o.base_year, o.title, o.soc_codes, o.url, o.jobs,
                                 sorted(o.code_jobs.items()))).encode())
     return digest.hexdigest()
-
-
-def _recorded_inputs(con: duckdb.DuckDBPyConnection) -> str | None:
-    rows = con.execute("SELECT value FROM schema_info WHERE key = ?", [INPUTS_KEY]).fetchall()
-    return rows[0][0] if rows else None
 
 
 def _save_links(con: duckdb.DuckDBPyConnection, crosswalk: Crosswalk, editions: list[list[Occupation]]) -> None:

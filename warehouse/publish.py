@@ -91,7 +91,12 @@ def space_needed(path: Path) -> int:
     write-ahead log) unless its folder makes copy-on-write clones, which take no room until written."""
     size = sum(p.stat().st_size for p in (path, _sibling(path, ".wal")) if p.exists())
     room = max(MARGIN_BYTES, int(size * MARGIN_SHARE))
-    return room if size and (makes_clones(path.parent) or _spare_usable(path)) else size + room
+    return room if size and _costs_no_copy(path) else size + room
+
+
+def _costs_no_copy(path: Path) -> bool:
+    """Whether the next version is made without a copy of the warehouse: from its spare, or as a clone."""
+    return makes_clones(path.parent) or _spare_usable(path) is not None
 
 
 _CLONES: dict[int, bool] = {}  # by device: whether a folder there makes clones, found once per process
@@ -115,8 +120,7 @@ def check_free_space(path: str | Path, free_bytes: FreeBytes = _free_bytes) -> N
     path = Path(path).resolve()
     needed, free = space_needed(path), free_bytes(path.parent)
     if free < needed:
-        what = ("room for the write" if makes_clones(path.parent) or _spare_usable(path)
-                else "a copy of the warehouse and room for the write")
+        what = "room for the write" if _costs_no_copy(path) else "a copy of the warehouse and room for the write"
         raise WarehouseError(
             f"not enough free space in {path.parent} to publish a new version of {path.name}: it needs about "
             f"{_mb(needed)} ({what}), {_mb(free)} are free: free some space there, or give --warehouse a file "
