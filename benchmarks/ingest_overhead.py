@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from flows.batch import stage_inputs  # noqa: E402
+from flows.copies import find_copies, hash_same_sized, stage_copies  # noqa: E402
 from flows.parse_pool import shutdown, stage_in_workers, start_in_background  # noqa: E402
 from flows.settings import load_settings  # noqa: E402
 from flows.sources import list_local_pages  # noqa: E402
@@ -91,7 +92,8 @@ def time_lxml(files: list[Path]) -> float:
 
 def time_plain(source: Path, scratch: Path, batch_size: int, workers: int) -> float:
     """The flow's pipeline with the same functions, batches and worker processes, called without Prefect:
-    start the parse workers, list the pages, parse and stage the batches, check the warehouse, load, link,
+    start the parse workers, list the pages, find the copies, parse and stage the batches and the copies, check
+    the warehouse, load, link,
     check quality, publish, read what the load changed (the run's summary). The flow's time leaves out
     what `ooh ingest` does before the flow begins (starting the workers among it): this one counts it."""
     warehouse, staging = scratch / "plain.duckdb", scratch / "plain-staging"
@@ -100,9 +102,13 @@ def time_plain(source: Path, scratch: Path, batch_size: int, workers: int) -> fl
     started = time.perf_counter()
     start_in_background(workers)  # as `ooh ingest` does before its flow begins
     refs = list_local_pages(source)
-    batches = [refs[i: i + batch_size] for i in range(0, len(refs), batch_size)]
+    copies = find_copies(refs, hash_same_sized(refs))
+    to_parse = [ref for no, ref in enumerate(refs) if no not in copies]
+    batches = [to_parse[i: i + batch_size] for i in range(0, len(to_parse), batch_size)]
     with ThreadPoolExecutor(workers) as pool:
         staged = [s.path for s in pool.map(lambda b: stage_in_workers(b, staging, workers), batches)]
+    if copies:
+        staged.append(stage_copies(list(copies.values()), staged, staging))
     prepared = prepare(str(warehouse), report=lambda _: None)
     with publishing(str(warehouse), based_on=prepared.basis, what="ingest") as con:
         con.execute("SET memory_limit = ?", [load_settings().load_memory])

@@ -24,6 +24,7 @@ from pydantic import Field
 from flows import report as words
 from flows.artifacts import create_failure_artifact, create_ingest_artifacts
 from flows.batch import hash_inputs, remember_staged, stage_inputs
+from flows.copies import Copy, find_copies, hash_same_sized, stage_copies
 from flows.file_hashes import FileHashes
 from flows.parse_pool import stage_each_in_workers
 from flows.runs import SettingsTaskRunner, freeze_imports, retry_on_infrastructure, source_kind, source_label, tag_run, today, warehouse_tag
@@ -57,6 +58,7 @@ class Triage:
     known_batch: str | None  # None when no input is known, or loading the known ones changes nothing
     known: list[Input] = field(default_factory=list)
     writes: bool = True  # whether loading the known ones changes anything
+    copies: list[Copy] = field(default_factory=list)  # inputs to parse with the bytes of earlier ones: not parsed
 
 
 @dataclass(slots=True)
@@ -78,7 +80,8 @@ def prepare_ingest(source: str, warehouse: str, follow_outside_links: bool, base
     - every input is hashed (a local file unchanged since an ingest last read it is not read again:
       flows/file_hashes.py), and the warehouse asked which it holds, by this parser version: only the others
       are parsed (warehouse/unchanged.py). A warehouse no load has written holds none, and its inputs are
-      not read twice: the parse reads and hashes them."""
+      not read twice: the parse reads and hashes them;
+    - of inputs with the same bytes, only the first is parsed (flows/copies.py)."""
     logger, settings = get_run_logger(), load_settings()
     archive = settings.archive_for(warehouse)
     try:
@@ -93,20 +96,36 @@ def prepare_ingest(source: str, warehouse: str, follow_outside_links: bool, base
         return exc  # a reason for the user, not a crash: Prefect logs a traceback for a task that raises
     prune_staging(staging_dir, PARSER_VERSION)
     version = read_version(Path(warehouse))
-    if version is None or version.latest_load is None:
-        logger.info("%d files to parse: %s holds no load yet", len(refs), warehouse)
-        return Plan(basis, Triage(refs, None))
     hashes = FileHashes(settings.data_dir)
-    split = split_known(warehouse, PARSER_VERSION, hash_inputs(refs, hashes))
+    if version is None or version.latest_load is None:
+        copies = find_copies(refs, hash_same_sized(refs, hashes))
+        hashes.save()
+        logger.info("%d files to parse: %s holds no load yet%s", len(refs) - len(copies), warehouse,
+                    _copies_note(copies))
+        return Plan(basis, Triage([ref for no, ref in enumerate(refs) if no not in copies], None,
+                                  copies=list(copies.values())))
+    hashed = hash_inputs(refs, hashes)
+    split = split_known(warehouse, PARSER_VERSION, hashed)
     hashes.save()
+    copies = find_copies(refs, {no: hashed[no] for no in split.to_parse})
     batch = None
     if split.known and (split.writes or split.to_parse):
         key = batch_key(PARSER_VERSION, [(f"known:{item.source_url}", item.sha256) for item in split.known])
         batch = str(write_batch(staging_dir, key, split.known))
     logger.info("%d of %d files to parse; %d are pages the warehouse holds from this parser version and %d files "
-                "it rejected before (%d files unchanged since they were last read were not read again)",
-                len(split.to_parse), len(refs), split.pages_held, len(split.known) - split.pages_held, hashes.hits)
-    return Plan(basis, Triage([refs[no] for no in split.to_parse], batch, split.known, split.writes))
+                "it rejected before (%d files unchanged since they were last read were not read again)%s",
+                len(split.to_parse) - len(copies), len(refs), split.pages_held, len(split.known) - split.pages_held,
+                hashes.hits, _copies_note(copies))
+    return Plan(basis, Triage([refs[no] for no in split.to_parse if no not in copies], batch, split.known,
+                              split.writes, list(copies.values())))
+
+
+def _copies_note(copies: dict[int, Copy]) -> str:
+    if not copies:
+        return ""
+    have, take = ("has", "takes") if len(copies) == 1 else ("have", "take")
+    return (f"; {len(copies)} more {have} the bytes of a file listed before, and {take} its outcome without a "
+            "parse of its own")
 
 
 @task(name="parse", task_run_name="parse-{share}-of-{shares}", cache_policy=NO_CACHE)
@@ -201,6 +220,8 @@ def ingest(
     futures = [parse_batches.submit(quote(numbered[k::shares]), staging_dir, len(batches), k + 1, shares)
                for k in range(shares)]
     staged = [path for _, path in sorted(item for future in futures for item in future.result())]
+    if triage.copies:
+        staged.append(stage_copies(triage.copies, staged, staging_dir))
     # while the load runs (on one core): what the parse read, for the next ingest not to read it again
     data_dir, parsed = settings.data_dir, list(staged)
     remembering = threading.Thread(target=lambda: remember_staged(FileHashes(data_dir), to_parse, parsed, read_from),

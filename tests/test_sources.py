@@ -294,9 +294,13 @@ def test_ingest_of_a_folder_loads_its_pages_and_reports_every_entry_it_skipped(f
     assert rejected == {"big.html": "too_large", "dangling": "dangling_link", "loop": "link_loop",
                         "outside.html": "outside_link", "pipe": "not_a_file", "sock": "not_a_file", "up": "link_loop",
                         "zero": "outside_link"}
+    # inside.html is a link to a.html: the same bytes, parsed once and linked to both addresses
+    assert "1 more has the bytes of a file listed before, and takes its outcome without a parse" in result.stderr
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM rejected_inputs").fetchone()[0] == 8
+        assert con.execute("SELECT count(*), count(DISTINCT page_id) FROM page_sources WHERE source_url LIKE '%/a.html' "
+                           "OR source_url LIKE '%/inside.html'").fetchone() == (2, 1)
     finally:
         con.close()
     allowed = run(["ingest", "--source", str(folder), "--warehouse", str(tmp_path / "allowed.duckdb"),

@@ -30,7 +30,9 @@ class Input:
     page: Page | None = None
     reason_code: str | None = None  # set when the input was rejected
     reason: str | None = None
-    known: bool = False  # bytes the warehouse holds as a page of this parser version: not parsed again
+    # bytes parsed elsewhere, not here: a page the warehouse holds (of this parser version), or the page of
+    # another input of the same load with these bytes (flows/copies.py)
+    known: bool = False
 
 
 @dataclass(slots=True)

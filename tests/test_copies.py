@@ -1,0 +1,89 @@
+"""Copies: inputs with the bytes of an earlier input of the same ingest are not parsed, and take its outcome.
+A load with the copies staged apart holds exactly what it holds when every input is parsed."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+import flows.batch
+from flows.batch import read_inputs, stage_inputs
+from flows.copies import find_copies, hash_same_sized, stage_copies
+from flows.sources import list_local_pages
+from parsers import PARSER_VERSION
+from warehouse.db import connect
+from warehouse.load import save_inputs, save_staged
+
+from conftest import BAD, PAGES
+from test_staging import table_rows
+
+PAGE = sorted((PAGES / "current").glob("*.html"))[0]
+OTHER = sorted((PAGES / "2010-11").glob("*.html"))[0]
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """A page saved three times, a rejected file saved twice, a page of the same size as the first (one byte
+    changed) and a page of a size of its own."""
+    root = tmp_path / "pages"
+    (root / "later").mkdir(parents=True)
+    data = PAGE.read_bytes()
+    for name in ("a.html", "later/a-again.html", "later/a-once-more.html"):
+        (root / name).write_bytes(data)
+    for name in ("bad.html", "later/bad-again.html"):
+        shutil.copy(BAD / "unknown-layout.html", root / name)
+    at = data.rindex(b" ")
+    (root / "a-changed.html").write_bytes(data[:at] + b"\t" + data[at + 1:])
+    shutil.copy(OTHER, root / "other.html")
+    return root
+
+
+def names(refs, positions) -> set[str]:
+    return {refs[no].path.name for no in positions}
+
+
+def test_copies_are_found_by_their_bytes_and_only_same_sized_files_are_hashed(folder):
+    refs = list_local_pages(folder)
+    hashed = hash_same_sized(refs)
+    assert names(refs, hashed) == {"a.html", "a-again.html", "a-once-more.html", "a-changed.html", "bad.html",
+                                   "bad-again.html"}  # other.html has a size of its own: it cannot be a copy
+    copies = find_copies(refs, hashed)
+    assert {refs[no].path.name: copy.of.rsplit("/", 1)[1] for no, copy in copies.items()} == {
+        "a-again.html": "a.html", "a-once-more.html": "a.html", "bad-again.html": "bad.html"}
+
+
+def test_a_load_with_copies_staged_apart_holds_what_parsing_every_input_gives(folder, tmp_path, monkeypatch):
+    refs = list_local_pages(folder)
+    copies = find_copies(refs, hash_same_sized(refs))
+    parsed = []
+    parse = flows.batch.parse_page
+    monkeypatch.setattr(flows.batch, "parse_page", lambda data: parsed.append(data) or parse(data))
+    staged = [stage_inputs([ref for no, ref in enumerate(refs) if no not in copies], tmp_path / "staging").path]
+    staged.append(stage_copies(list(copies.values()), staged, tmp_path / "staging"))
+    assert len(parsed) == len(refs) - 3  # each content once
+    con = connect(tmp_path / "copies.duckdb")
+    summary = save_staged(con, staged, source="s", parser_version=PARSER_VERSION)
+    every = connect(tmp_path / "every.duckdb")
+    expected = save_inputs(every, read_inputs(refs), source="s", parser_version=PARSER_VERSION)
+    assert table_rows(con) == table_rows(every)
+    assert (summary.inputs_seen, summary.pages_new, summary.inputs_duplicate, summary.inputs_rejected) == \
+        (expected.inputs_seen, expected.pages_new, expected.inputs_duplicate, expected.inputs_rejected) == (7, 3, 2, 2)
+    assert sorted(url.rsplit("/", 1)[1] for url, *_ in summary.rejected) == ["bad-again.html", "bad.html"]
+    linked = con.execute("SELECT count(DISTINCT page_id), count(*) FROM page_sources "
+                         "WHERE source_url LIKE '%/a.html' OR source_url LIKE '%/a-again.html' "
+                         "OR source_url LIKE '%/a-once-more.html'").fetchone()
+    assert linked == (1, 3)
+
+
+def test_a_copy_whose_original_changed_after_it_was_hashed_is_parsed_itself(folder, tmp_path):
+    refs = list_local_pages(folder)
+    copies = find_copies(refs, hash_same_sized(refs))
+    shutil.copy(OTHER, folder / "a.html")  # the original now holds other bytes: its copies no longer copy it
+    staged = [stage_inputs([ref for no, ref in enumerate(refs) if no not in copies], tmp_path / "staging").path]
+    staged.append(stage_copies(list(copies.values()), staged, tmp_path / "staging"))
+    con = connect(tmp_path / "copies.duckdb")
+    save_staged(con, staged, source="s", parser_version=PARSER_VERSION)
+    every = connect(tmp_path / "every.duckdb")
+    save_inputs(every, read_inputs(refs), source="s", parser_version=PARSER_VERSION)
+    assert table_rows(con) == table_rows(every)
+    assert con.execute("SELECT count(DISTINCT page_id) FROM page_sources "
+                       "WHERE source_url LIKE '%/a-again.html' OR source_url LIKE '%/a.html'").fetchone()[0] == 2
