@@ -6,8 +6,9 @@ linked to the copy's address too, or the same reason for rejecting it. The copie
 batch (`stage_copies`), and the load treats them as it treats duplicates found in the batches.
 
 Copies are common where pages were saved more than once: 34 files of the 2010-11 corpus have the bytes
-of another (27 pages saved two or three times). Before an ingest parses, copies are found by sha256. Only files that share their size with
-another can be copies, so an ingest that hashes nothing else hashes only those (`hash_same_sized`).
+of another (27 pages saved two or three times). Before an ingest parses, copies are found by sha256. Only
+files that share their size with another can be copies, so an ingest that hashes nothing else hashes only
+those (`hash_same_sized`).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from flows.file_hashes import FileHashes
 from flows.sources import PageRef
 from parsers import PARSER_VERSION
 from warehouse.load import Input
-from warehouse.staging import batch_key, read_staged_inputs, write_batch
+from warehouse.staging import batch_key, claim_staged, read_staged_inputs, write_batch
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,4 +84,6 @@ def stage_copies(copies: list[Copy], batches: list[str], staging_dir: str | Path
             inputs.append(Input(item.source_url, item.sha256, item.nbytes, reason_code=code, reason=reason))
     inputs += read_inputs(again)
     key = batch_key(PARSER_VERSION, [(f"copy:{item.source_url}", item.sha256) for item in inputs])
-    return str(write_batch(staging_dir, key, inputs))
+    # the same batch a failed load left (released under its key) is this one: taken, not left behind
+    found = claim_staged(staging_dir, key)
+    return str(found if found is not None else write_batch(staging_dir, key, inputs))

@@ -12,6 +12,7 @@ from flows.sources import list_local_pages
 from parsers import PARSER_VERSION
 from warehouse.db import connect
 from warehouse.load import save_inputs, save_staged
+from warehouse.staging import release
 
 from conftest import BAD, PAGES
 from test_staging import table_rows
@@ -87,3 +88,15 @@ def test_a_copy_whose_original_changed_after_it_was_hashed_is_parsed_itself(fold
     assert table_rows(con) == table_rows(every)
     assert con.execute("SELECT count(DISTINCT page_id) FROM page_sources "
                        "WHERE source_url LIKE '%/a-again.html' OR source_url LIKE '%/a.html'").fetchone()[0] == 2
+
+
+def test_the_copies_batch_a_failed_load_left_is_taken_by_the_next_run(folder, tmp_path):
+    refs = list_local_pages(folder)
+    copies = list(find_copies(refs, hash_same_sized(refs)).values())
+    staging = tmp_path / "staging"
+    originals = [stage_inputs([ref for ref in refs if ref not in {c.ref for c in copies}], staging).path]
+    first = stage_copies(copies, originals, staging)
+    release([first, *originals])  # as a failed load does
+    originals = [stage_inputs([ref for ref in refs if ref not in {c.ref for c in copies}], staging).path]
+    again = stage_copies(copies, originals, staging)
+    assert sorted(p.name for p in staging.iterdir()) == sorted(Path(p).name for p in (*originals, again))
