@@ -1,8 +1,10 @@
 """Copies: inputs with the bytes of an earlier input of the same ingest are not parsed, and take its outcome.
 A load with the copies staged apart holds exactly what it holds when every input is parsed."""
+import hashlib
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 import flows.batch
@@ -14,7 +16,7 @@ from warehouse.db import connect
 from warehouse.load import save_inputs, save_staged
 from warehouse.staging import release
 
-from conftest import BAD, PAGES
+from conftest import BAD, PAGES, run
 from test_staging import table_rows
 
 PAGE = sorted((PAGES / "current").glob("*.html"))[0]
@@ -102,3 +104,27 @@ def test_the_copies_batch_a_failed_load_left_is_taken_by_the_next_run(folder, tm
     originals = [stage_inputs([ref for ref in refs if ref not in {c.ref for c in copies}], staging).path]
     again = stage_copies(copies, originals, staging)
     assert sorted(p.name for p in staging.iterdir()) == sorted(Path(p).name for p in (*originals, again))
+
+
+def test_copies_among_the_files_a_warehouse_does_not_hold_yet_are_parsed_once(folder, env, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    first = run(["ingest", "--source", str(folder), "--warehouse", str(warehouse)], env)
+    assert first.returncode == 0, first.stderr
+    assert "5 files to parse" in first.stderr and "3 more have the bytes of a file listed before" in first.stderr
+    changed = PAGE.read_bytes() + b"\n"
+    for name in ("a.html", "later/a-again.html", "later/a-once-more.html"):
+        (folder / name).write_bytes(changed)
+    second = run(["ingest", "--source", str(folder), "--warehouse", str(warehouse)], env)
+    assert second.returncode == 0, second.stderr
+    # the warehouse holds the other five: of the three changed files, one is parsed
+    assert "1 of 8 files to parse" in second.stderr and "2 more have the bytes of a file listed" in second.stderr
+    assert "1 new pages" in second.stdout and "2 duplicates" in second.stdout
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        sources = con.execute("SELECT count(*), count(DISTINCT page_id) FROM page_sources WHERE source_url LIKE "
+                              "'%/a.html' OR source_url LIKE '%/a-again.html' OR source_url LIKE '%/a-once-more.html'")
+        assert sources.fetchone() == (3, 1)
+        assert con.execute("SELECT page_id FROM page_sources WHERE source_url LIKE '%/a.html'").fetchone()[0] == \
+            hashlib.sha256(changed).hexdigest()
+    finally:
+        con.close()
