@@ -2,12 +2,16 @@
 none) and a description (the UI shows it), and limits checked before any work."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 import pytest
 
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="ooh-test-prefect-"))  # never a user's ~/.prefect
+if "PREFECT_HOME" not in os.environ:  # never a user's ~/.prefect; removed when the tests end
+    os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="ooh-test-prefect-")
+    atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 
 from prefect.exceptions import ParameterTypeError  # noqa: E402
 from prefect.utilities.callables import parameter_schema  # noqa: E402
