@@ -8,16 +8,13 @@ import duckdb
 import pytest
 
 import flows.batch
-from flows.batch import read_inputs, stage_inputs
+from flows.batch import stage_inputs
 from flows.copies import find_copies, hash_same_sized, stage_copies
 from flows.sources import list_local_pages
-from parsers import PARSER_VERSION
-from warehouse.db import connect
-from warehouse.load import save_inputs, save_staged
 from warehouse.staging import release
 
 from conftest import BAD, PAGES, run
-from test_staging import table_rows
+from test_staging import loaded_both_ways, table_rows
 
 PAGE = sorted((PAGES / "current").glob("*.html"))[0]
 OTHER = sorted((PAGES / "2010-11").glob("*.html"))[0]
@@ -44,6 +41,12 @@ def names(refs, positions) -> set[str]:
     return {refs[no].path.name for no in positions}
 
 
+def staged_with_copies(refs, copies: dict, staging: Path) -> list[str]:
+    """What an ingest stages: the files but the copies, parsed as one batch, then the copies' batch."""
+    staged = [stage_inputs([ref for no, ref in enumerate(refs) if no not in copies], staging).path]
+    return [*staged, stage_copies(list(copies.values()), staged, staging)]
+
+
 def test_copies_are_found_by_their_bytes_and_only_same_sized_files_are_hashed(folder):
     refs = list_local_pages(folder)
     hashed = hash_same_sized(refs)
@@ -62,13 +65,9 @@ def test_a_load_with_copies_staged_apart_holds_what_parsing_every_input_gives(fo
     parsed = []
     parse = flows.batch.parse_page
     monkeypatch.setattr(flows.batch, "parse_page", lambda data: parsed.append(data) or parse(data))
-    staged = [stage_inputs([ref for no, ref in enumerate(refs) if no not in copies], tmp_path / "staging").path]
-    staged.append(stage_copies(list(copies.values()), staged, tmp_path / "staging"))
+    staged = staged_with_copies(refs, copies, tmp_path / "staging")
     assert len(parsed) == len(refs) - 3  # each content once
-    con = connect(tmp_path / "copies.duckdb")
-    summary = save_staged(con, staged, source="s", parser_version=PARSER_VERSION)
-    every = connect(tmp_path / "every.duckdb")
-    expected = save_inputs(every, read_inputs(refs), source="s", parser_version=PARSER_VERSION)
+    con, summary, every, expected = loaded_both_ways(tmp_path, staged, refs)
     assert table_rows(con) == table_rows(every)
     assert (summary.inputs_seen, summary.pages_new, summary.inputs_duplicate, summary.inputs_rejected) == \
         (expected.inputs_seen, expected.pages_new, expected.inputs_duplicate, expected.inputs_rejected) == (8, 4, 2, 2)
@@ -83,12 +82,7 @@ def test_a_copy_whose_original_changed_after_it_was_hashed_is_parsed_itself(fold
     refs = list_local_pages(folder)
     copies = find_copies(refs, hash_same_sized(refs))
     shutil.copy(OTHER, folder / "a.html")  # the original now holds other bytes: its copies no longer copy it
-    staged = [stage_inputs([ref for no, ref in enumerate(refs) if no not in copies], tmp_path / "staging").path]
-    staged.append(stage_copies(list(copies.values()), staged, tmp_path / "staging"))
-    con = connect(tmp_path / "copies.duckdb")
-    save_staged(con, staged, source="s", parser_version=PARSER_VERSION)
-    every = connect(tmp_path / "every.duckdb")
-    save_inputs(every, read_inputs(refs), source="s", parser_version=PARSER_VERSION)
+    con, _, every, _ = loaded_both_ways(tmp_path, staged_with_copies(refs, copies, tmp_path / "staging"), refs)
     assert table_rows(con) == table_rows(every)
     assert con.execute("SELECT count(DISTINCT page_id) FROM page_sources "
                        "WHERE source_url LIKE '%/a-again.html' OR source_url LIKE '%/a.html'").fetchone()[0] == 2

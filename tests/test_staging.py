@@ -89,13 +89,20 @@ def test_worker_processes_stage_what_this_process_would(tmp_path):
     assert loaded[0] == loaded[1]
 
 
-def test_batches_load_as_the_same_pages_held_in_memory(tmp_path):
-    refs = list_local_pages(PAGES) + list_local_pages(BAD)
-    batches = [stage_inputs(refs[i: i + 4], tmp_path / "staging").path for i in range(0, len(refs), 4)]
+def loaded_both_ways(tmp_path, batches: list[str], refs) -> tuple:
+    """Staged batches loaded into one warehouse, and the same files read, parsed in memory and loaded into
+    another: (staged warehouse, its load's summary, in-memory warehouse, its load's summary)."""
     staged = connect(tmp_path / "staged.duckdb")
     summary = save_staged(staged, batches, source="s", parser_version=PARSER_VERSION)
     in_memory = connect(tmp_path / "memory.duckdb")
     expected = save_inputs(in_memory, read_inputs(refs), source="s", parser_version=PARSER_VERSION)
+    return staged, summary, in_memory, expected
+
+
+def test_batches_load_as_the_same_pages_held_in_memory(tmp_path):
+    refs = list_local_pages(PAGES) + list_local_pages(BAD)
+    batches = [stage_inputs(refs[i: i + 4], tmp_path / "staging").path for i in range(0, len(refs), 4)]
+    staged, summary, in_memory, expected = loaded_both_ways(tmp_path, batches, refs)
     assert table_rows(staged) == table_rows(in_memory)
     assert (summary.pages_new, summary.inputs_rejected, summary.sections_written, summary.figures_written) == \
         (expected.pages_new, expected.inputs_rejected, expected.sections_written, expected.figures_written)
