@@ -6,7 +6,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-_LINKS = etree.XPath("//a/@href")
+_LINKS = etree.XPath("//a/@href", smart_strings=False)
 # Occupation pages: /ooh/<group>/<slug>.htm, on the handbook's host or relative.
 _OCCUPATION = re.compile(r"^/ooh/(?P<group>[a-z0-9-]+)/(?P<slug>[a-z0-9-]+)\.htm$")
 # Pages of that shape that are not occupations.

@@ -19,7 +19,7 @@ OCOS_CONTENT = etree.XPath('//div[@id="bodytext"]')
 # citation names the page's own address ("http://www.bls.gov/oco/ocos103.htm").
 OCOS_TITLE = etree.XPath('./h1[comment()[normalize-space(.)="OOH Title"]]')
 OCOS_H2 = etree.XPath("./h2")
-OCOS_CITATION_URL = etree.XPath('./div[@class="citation"]//a/text()')
+OCOS_CITATION_URL = etree.XPath('./div[@class="citation"]//a/text()', smart_strings=False)
 # Where the statement ends: the citation box and the "Last Modified Date" line follow the last section.
 OCOS_END_CLASSES = frozenset({"citation", "update"})
 # Working conditions are a running header inside Nature of the Work, not a heading of their own.
@@ -33,9 +33,10 @@ OCOS_OES_LINKS = etree.XPath('self::*[@id="oes_links"][.//a[contains(@href, "/oe
 # The bytes that hold the statement: from the tab panes to the suggested citation below them.
 TABBED_PART = Part(b'<div id="panes"', b"<!-- BLS CITATION -->", with_head=True)
 # Open Graph metadata in <head>: the title and the page's own address.
-TABBED_TITLE = etree.XPath('/html/head/meta[@property="og:title"]/@content')
+TABBED_TITLE = etree.XPath('/html/head/meta[@property="og:title"]/@content', smart_strings=False)
 TABBED_H1 = etree.XPath("//h1")
-TABBED_CANONICAL = etree.XPath('/html/head/meta[@property="og:url"]/@href | /html/head/meta[@property="og:url"]/@content')
+TABBED_CANONICAL = etree.XPath('/html/head/meta[@property="og:url"]/@href | /html/head/meta[@property="og:url"]/@content',
+                              smart_strings=False)
 # Tabs tab-1 .. tab-9, each with one h2 whose id names the section (directly in the tab or in its
 # <article>). Glossary pop-ups (qf-wage, about-pay, inlinehelp-...) carry h2 elements too, but live
 # outside the tabs.
