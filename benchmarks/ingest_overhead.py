@@ -42,11 +42,9 @@ from flows.parse_pool import shutdown, stage_in_workers, start_in_background  # 
 from flows.settings import load_settings  # noqa: E402
 from flows.sources import list_local_pages  # noqa: E402
 from parsers import PARSER_VERSION  # noqa: E402
-from warehouse.identity import save_identity  # noqa: E402
-from warehouse.load import save_staged  # noqa: E402
+from warehouse.load import save_load  # noqa: E402
 from warehouse.load_report import read_load_report  # noqa: E402
 from warehouse.publish import last_published, prepare, publishing  # noqa: E402
-from warehouse.quality import save_quality_checks  # noqa: E402
 from warehouse.staging import remove_batches  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -112,9 +110,7 @@ def time_plain(source: Path, scratch: Path, batch_size: int, workers: int) -> fl
     prepared = prepare(str(warehouse), report=lambda _: None)
     with publishing(str(warehouse), based_on=prepared.basis, what="ingest") as con:
         con.execute("SET memory_limit = ?", [load_settings().load_memory])
-        summary = save_staged(con, staged, source=str(source), parser_version=PARSER_VERSION)
-        save_identity(con)
-        save_quality_checks(con, summary.load_id)
+        summary = save_load(con, staged, source=str(source), parser_version=PARSER_VERSION)
     remove_batches(staged)
     written = last_published(str(warehouse))
     read_load_report(str(warehouse), summary.load_id, written.current if written else None)  # the summary's

@@ -31,14 +31,11 @@ from flows.runs import SettingsTaskRunner, freeze_imports, retry_on_infrastructu
 from flows.settings import DEFAULT_SOURCE, load_settings
 from flows.sources import PageRef, SourceError, list_pages
 from parsers import PARSER_VERSION
-from warehouse import derivation
 from warehouse.errors import WarehouseError
-from warehouse.identity import save_identity
-from warehouse.load import Input, LoadSummary, save_staged
+from warehouse.load import Input, LoadSummary, save_load
 from warehouse.load_report import read_load_report
 from warehouse.publish import last_published, prepare, publishing, writer_basis
 from warehouse.versions import read_version
-from warehouse.quality import save_quality_checks
 from warehouse.staging import prune as prune_staging
 from warehouse.staging import batch_key, release, remove_batches, write_batch
 from warehouse.unchanged import split_known
@@ -161,11 +158,8 @@ def load_warehouse(batches: list[str], warehouse: str, source: str, based_on: Ba
             # DuckDB keeps a transaction's new rows in memory up to its limit, then spills them to disk: a
             # limit keeps a load of many pages from costing memory in proportion to them
             con.execute("SET memory_limit = ?", [load_settings().load_memory])
-            summary = save_staged(con, batches, source=source, parser_version=PARSER_VERSION,
-                                  flow_run_id=str(flow_run.id))
-            save_identity(con)
-            summary.quality = dict(save_quality_checks(con, summary.load_id))
-            derivation.record(con)
+            summary = save_load(con, batches, source=source, parser_version=PARSER_VERSION,
+                                flow_run_id=str(flow_run.id))
     except WarehouseError as exc:
         release(batches)  # for the next run to load without parsing them again
         return exc  # a reason for the user, not a crash: Prefect logs a traceback for a task that raises

@@ -9,7 +9,9 @@ from flows.batch import read_inputs
 from flows.sources import list_local_pages
 from parsers import PARSER_VERSION
 from warehouse.db import connect
-from warehouse.load import save_inputs
+from warehouse.load import save_inputs, save_load
+from warehouse.publish import publishing
+from warehouse.staging import write_batch
 
 from conftest import BAD, PAGES
 
@@ -123,6 +125,35 @@ def test_a_failed_load_leaves_the_warehouse_as_it_was(con, good_inputs):
         save_inputs(con, good_inputs[3:], source="fixtures", parser_version=PARSER_VERSION)
     assert con.execute("SELECT count(*) FROM pages").fetchone()[0] == before["pages"]
     assert con.execute("SELECT count(*) FROM loads").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("table", ["quality_violations", "extracted_figures"])
+def test_a_load_and_what_is_derived_from_it_commit_together_or_not_at_all(con, good_inputs, tmp_path, table):
+    save_inputs(con, good_inputs[:3], source="fixtures", parser_version=PARSER_VERSION)
+    before = counts(con)
+    batch = str(write_batch(tmp_path, "rest", good_inputs[3:]))
+    # the quality checks fail, after the pages and the links are written; or the pages' figures do
+    con.execute(f"DROP TABLE {table}")
+    with pytest.raises(duckdb.Error, match=f"{table} does not exist"):  # the failure's own error
+        save_load(con, [batch], source="fixtures", parser_version=PARSER_VERSION)
+    for name, count in before.items():  # the pages written before the failure are not kept
+        if name != table:
+            assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == count, name
+    assert con.execute("SELECT count(*) FROM loads").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM occupation_lineage").fetchone()[0] == 0
+
+
+def test_a_load_goes_straight_into_the_version_being_built_not_through_duckdbs_log(tmp_path, good_inputs):
+    warehouse = tmp_path / "w.duckdb"
+    batch = str(write_batch(tmp_path, "all", good_inputs))
+    with publishing(warehouse) as con:
+        summary = save_load(con, [batch], source="fixtures", parser_version=PARSER_VERSION)
+        # written to the log, the 14 pages' rows would be over half a megabyte, and written again at publishing
+        assert not Path(f"{warehouse}.next.wal").exists()
+    assert summary.pages_new == 14 and set(summary.quality) and summary.figures_written > 600
+    with duckdb.connect(str(warehouse), read_only=True) as published:
+        assert published.execute("SELECT count(*) FROM pages").fetchone()[0] == 14
+        assert published.execute("SELECT count(*) FROM occupation_lineage").fetchone()[0] > 0
 
 
 def test_figures_view_contract(con, good_inputs):

@@ -8,6 +8,8 @@ leaves the warehouse as it was.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,7 +18,10 @@ import duckdb
 import pyarrow as pa
 
 from parsers import Page
+from warehouse import derivation
 from warehouse.errors import WarehouseError
+from warehouse.identity import save_identity
+from warehouse.quality import save_quality_checks
 from warehouse.staging import write_batch
 
 
@@ -66,7 +71,7 @@ def save_inputs(
         return save_staged(con, [str(batch)], source=source, parser_version=parser_version, flow_run_id=flow_run_id)
 
 
-def save_staged(
+def save_load(
     con: duckdb.DuckDBPyConnection,
     batches: list[str],
     *,
@@ -74,18 +79,58 @@ def save_staged(
     parser_version: str,
     flow_run_id: str | None = None,
 ) -> LoadSummary:
+    """An ingest's load and what is derived from it, in one transaction: the staged batches (save_staged),
+    the occupations' links across editions and the timeline (warehouse/identity.py), the data quality
+    checks' findings (summary.quality) and which code derived them (warehouse/derivation.py).
+
+    One commit, because a commit as large as a load is written twice otherwise: to DuckDB's log, then into
+    the file at the checkpoint the next statement waits for. On a version being built (warehouse/publish.py)
+    this commit goes straight into the file instead."""
+    with _transaction(con):
+        summary = save_staged(con, batches, source=source, parser_version=parser_version, flow_run_id=flow_run_id,
+                              in_transaction=True)
+        save_identity(con)
+        summary.quality = dict(save_quality_checks(con, summary.load_id))
+        derivation.record(con)
+    return summary
+
+
+def save_staged(
+    con: duckdb.DuckDBPyConnection,
+    batches: list[str],
+    *,
+    source: str,
+    parser_version: str,
+    flow_run_id: str | None = None,
+    in_transaction: bool = False,
+) -> LoadSummary:
     """Write one load from staged batches (warehouse/staging.py), read in bulk by DuckDB. Returns what it
-    did; raises (and rolls back) on a database error."""
-    con.execute("BEGIN TRANSACTION")
+    did; raises (and rolls back) on a database error. With in_transaction, the load is part of the
+    transaction the caller holds, which commits it."""
+    batches = [str(Path(b).resolve()) for b in batches]
+    if in_transaction:  # on an error, the caller's rollback removes the views with the rest
+        summary = _save(con, batches, source, parser_version, flow_run_id)
+        _drop_staged_views(con)
+        return summary
     try:
-        summary = _save(con, [str(Path(b).resolve()) for b in batches], source, parser_version, flow_run_id)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        with _transaction(con):
+            return _save(con, batches, source, parser_version, flow_run_id)
     finally:
         _drop_staged_views(con)
-    return summary
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:  # a failed commit has ended the transaction already: its error is the one to see
+            pass
+        raise
 
 
 def _save(con, batches: list[str], source, parser_version, flow_run_id) -> LoadSummary:

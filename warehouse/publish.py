@@ -242,6 +242,12 @@ def publishing(path: str | Path, wait: float = LOCK_WAIT_SECONDS, *, based_on: B
         remember_version(path, version_of(info, latest_load))  # the next reads need not open the file
 
 
+# The version being built is published only once it is checkpointed and swapped in, so DuckDB's log protects
+# nothing there: a commit of over a megabyte (a load's, warehouse/load.py save_load) is written straight into
+# the file, once, instead of to the log and then again at the next checkpoint.
+_NEXT_VERSION_CONFIG = {"checkpoint_threshold": "1MB", "auto_checkpoint_skip_wal_threshold": 1000}
+
+
 @contextmanager
 def _next_version(path: Path, report: Report) -> Iterator[duckdb.DuckDBPyConnection]:
     """`<file>.next`: the spare version brought up to the published one (warehouse/catch_up.py), else a copy
@@ -256,7 +262,7 @@ def _next_version(path: Path, report: Report) -> Iterator[duckdb.DuckDBPyConnect
                 wal = _sibling(path, ".wal")
                 if wal.exists():  # written by something other than this pipeline: keep its last changes
                     shutil.copyfile(wal, _sibling(next_path, ".wal"))
-            con = connect(next_path)
+            con = connect(next_path, config=_NEXT_VERSION_CONFIG)
     except BaseException as exc:
         _remove_next(path)
         _raise_if_disk_full(path, exc)
@@ -298,7 +304,7 @@ def _from_spare(path: Path, report: Report) -> duckdb.DuckDBPyConnection | None:
         return None
     con = None
     try:
-        con = connect(next_path)
+        con = connect(next_path, config=_NEXT_VERSION_CONFIG)
         catch_up(con, path, spare.latest_load or 0)
         return con
     except BaseException as exc:
