@@ -108,7 +108,7 @@ def save_staged(
     did; raises (and rolls back) on a database error. With in_transaction, the load is part of the
     transaction the caller holds, which commits it."""
     batches = [str(Path(b).resolve()) for b in batches]
-    if in_transaction:  # on an error, the caller's rollback removes the views with the rest
+    if in_transaction:  # on an error, the caller's rollback drops the temporary views and tables made in it
         summary = _save(con, batches, source, parser_version, flow_run_id)
         _drop_staged_views(con)
         return summary

@@ -244,8 +244,9 @@ def publishing(path: str | Path, wait: float = LOCK_WAIT_SECONDS, *, based_on: B
 
 # The version being built is published only once it is checkpointed and swapped in, so DuckDB's log protects
 # nothing there: a commit of over a megabyte (a load's, warehouse/load.py save_load) is written straight into
-# the file, once, instead of to the log and then again at the next checkpoint.
-_NEXT_VERSION_CONFIG = {"checkpoint_threshold": "1MB", "auto_checkpoint_skip_wal_threshold": 1000}
+# the file, once, instead of to the log and then again at the next checkpoint. Set once the spare is brought
+# up to date: its catch-up commits table by table, and a checkpoint at each cost more than the log.
+_NEXT_VERSION_SETTINGS = {"checkpoint_threshold": "1MB", "auto_checkpoint_skip_wal_threshold": 1000}
 
 
 @contextmanager
@@ -262,12 +263,14 @@ def _next_version(path: Path, report: Report) -> Iterator[duckdb.DuckDBPyConnect
                 wal = _sibling(path, ".wal")
                 if wal.exists():  # written by something other than this pipeline: keep its last changes
                     shutil.copyfile(wal, _sibling(next_path, ".wal"))
-            con = connect(next_path, config=_NEXT_VERSION_CONFIG)
+            con = connect(next_path)
     except BaseException as exc:
         _remove_next(path)
         _raise_if_disk_full(path, exc)
         raise
     try:
+        for name, value in _NEXT_VERSION_SETTINGS.items():
+            con.execute(f"SET {name} = '{value}'")
         yield con
         con.execute("CHECKPOINT")
     except BaseException as exc:
@@ -304,7 +307,7 @@ def _from_spare(path: Path, report: Report) -> duckdb.DuckDBPyConnection | None:
         return None
     con = None
     try:
-        con = connect(next_path, config=_NEXT_VERSION_CONFIG)
+        con = connect(next_path)
         catch_up(con, path, spare.latest_load or 0)
         return con
     except BaseException as exc:
