@@ -90,9 +90,8 @@ def time_lxml(files: list[Path]) -> float:
 
 def time_plain(source: Path, scratch: Path, batch_size: int, workers: int) -> float:
     """The flow's pipeline with the same functions, batches and worker processes, called without Prefect:
-    start the parse workers, list the pages, find the copies, parse and stage the batches and the copies, check
-    the warehouse, load, link,
-    check quality, publish, read what the load changed (the run's summary). The flow's time leaves out
+    start the parse workers, list the pages, find the copies, parse and stage the batches and the copies,
+    check the warehouse, load, link, check quality, publish, read what the load changed (the run's summary). The flow's time leaves out
     what `ooh ingest` does before the flow begins (starting the workers among it): this one counts it."""
     warehouse, staging = scratch / "plain.duckdb", scratch / "plain-staging"
     for path in (warehouse, Path(f"{warehouse}.prev")):

@@ -79,7 +79,7 @@ def save_load(
     parser_version: str,
     flow_run_id: str | None = None,
 ) -> LoadSummary:
-    """An ingest's load and what is derived from it, in one transaction: the staged batches (save_staged),
+    """An ingest's load and what is derived from it, in one transaction: the staged batches (as save_staged),
     the occupations' links across editions and the timeline (warehouse/identity.py), the data quality
     checks' findings (summary.quality) and which code derived them (warehouse/derivation.py).
 
@@ -87,8 +87,8 @@ def save_load(
     the file at the checkpoint the next statement waits for. On a version being built (warehouse/publish.py)
     this commit goes straight into the file instead."""
     with _transaction(con):
-        summary = save_staged(con, batches, source=source, parser_version=parser_version, flow_run_id=flow_run_id,
-                              in_transaction=True)
+        summary = _save(con, batches, source, parser_version, flow_run_id)
+        _drop_staged_views(con)  # on an error, the rollback drops them with the rest of the transaction
         save_identity(con)
         summary.quality = dict(save_quality_checks(con, summary.load_id))
         derivation.record(con)
@@ -102,16 +102,9 @@ def save_staged(
     source: str,
     parser_version: str,
     flow_run_id: str | None = None,
-    in_transaction: bool = False,
 ) -> LoadSummary:
     """Write one load from staged batches (warehouse/staging.py), read in bulk by DuckDB. Returns what it
-    did; raises (and rolls back) on a database error. With in_transaction, the load is part of the
-    transaction the caller holds, which commits it."""
-    batches = [str(Path(b).resolve()) for b in batches]
-    if in_transaction:  # on an error, the caller's rollback drops the temporary views and tables made in it
-        summary = _save(con, batches, source, parser_version, flow_run_id)
-        _drop_staged_views(con)
-        return summary
+    did; raises (and rolls back) on a database error."""
     try:
         with _transaction(con):
             return _save(con, batches, source, parser_version, flow_run_id)
@@ -134,6 +127,7 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def _save(con, batches: list[str], source, parser_version, flow_run_id) -> LoadSummary:
+    batches = [str(Path(b).resolve()) for b in batches]
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
     con.execute(
