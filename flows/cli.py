@@ -155,15 +155,17 @@ def cmd_ingest(args, settings) -> int:
     _check_prefect_api()
     try:  # fail before starting Prefect on a wrong source or a warehouse that cannot take this load (the flow
         # checks again, for runs a deployment starts; here the notes of a recovery are printed as they happen)
-        list_pages(args.source, args.warehouse, settings.archive_for(args.warehouse), args.follow_outside_links)
+        listed = list_pages(args.source, args.warehouse, settings.archive_for(args.warehouse),
+                            args.follow_outside_links)
         prepared = prepare(args.warehouse, report=print, wait=settings.lock_wait)
     except (SourceError, WarehouseError) as exc:
         raise UserError(str(exc)) from exc
-    if settings.task_runner == "thread":
+    if settings.task_runner == "thread" and len(listed) > args.batch_size:
         from flows.parse_pool import start_in_background
 
         # now, while this process imports Prefect and starts the run (a second or more): the workers' own
-        # imports then take no core from the flow, which may find nothing to parse
+        # imports then take no core from the flow, which may find nothing to parse. Not for a source of one
+        # batch: the flow parses that in its own process (flows/ingest.py parse_batches)
         start_in_background(settings.workers)
     try:
         _start_prefect(settings)

@@ -133,9 +133,10 @@ def parse_batches(batches: list[tuple[int, list[PageRef]]], staging_dir: str, to
     server shares the machine's cores with the parsing."""
     settings, logger = load_settings(), get_run_logger()
     staged = []
-    if settings.task_runner == "thread":  # threads cannot share the CPU work: worker processes parse
+    if settings.task_runner == "thread" and total > 1:  # threads cannot share the CPU work: worker processes do
         done = stage_each_in_workers([refs for _, refs in batches], staging_dir, settings.workers)
-    else:  # the task runs in a process of its own already (Prefect's process pool, Dask)
+    else:  # in this task: the task runs in a process of its own already (Prefect's process pool, Dask), or
+        # there is one batch, which no second worker could share (workers cost more CPU to start than it takes)
         done = (stage_inputs(refs, staging_dir) for _, refs in batches)
     for (no, _), batch in zip(batches, done):
         logger.info("batch %d/%d: %d pages parsed, %d rejected%s", no, total, batch.parsed, batch.rejected,

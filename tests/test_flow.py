@@ -10,6 +10,8 @@ import duckdb
 import pytest
 
 from conftest import BAD, PAGES, run, user_env
+from test_crash_drill import children
+from test_publish import Started
 
 @pytest.fixture(scope="module")
 def first_ingest(env, source):
@@ -218,6 +220,26 @@ def test_prefects_process_runner_loads_what_the_default_runner_loads(first_inges
         theirs = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     assert ours == theirs
     assert not any((Path(env["OOH_DATA_DIR"]) / "staging").iterdir())
+
+
+@pytest.mark.parametrize("batch_size, batches", [(50, 1), (4, 5)])
+def test_parse_worker_processes_start_only_for_more_than_one_batch(first_ingest, env, source, tmp_path, batch_size,
+                                                                     batches):
+    """19 files: in one batch, which no second worker could share, the flow parses in its own process and no
+    worker process starts; in five batches, the workers share them. The same load either way."""
+    started = Started(["ingest", "--source", str(source), "--warehouse", str(tmp_path / "w.duckdb"),
+                       "--batch-size", str(batch_size)], env, tmp_path)
+    workers_seen = False
+    while started.proc.poll() is None:  # the workers' forkserver, a child of the command while it runs
+        workers_seen = workers_seen or bool(children(started.proc.pid, b"multiprocessing.forkserver"))
+        time.sleep(0.01)
+    result = started.finish()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"batch {batches}/{batches}:" in result.stderr
+    assert workers_seen == (batches > 1)
+    loaded = [line for line in result.stdout.splitlines() if line.startswith("Loaded ")]
+    expected = [line for line in first_ingest.stdout.splitlines() if line.startswith("Loaded ")]
+    assert loaded[0].split(":", 1)[1] == expected[0].split(":", 1)[1]  # the counts, past the file names
 
 
 def test_dask_without_prefect_dask_is_one_line(env, source, tmp_path):
