@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -52,10 +54,38 @@ def prefect_api(tmp_path_factory):
     try:
         from flows.local_server import read_state
 
+        _copy_database(Path(environ["OOH_DATA_DIR"]) / "prefect" / PREFECT_DB,
+                       tmp_path_factory.getbasetemp() / f"migrated-{PREFECT_DB}")
         yield read_state(Path(environ["OOH_DATA_DIR"])).url
     finally:
         stopped = run(["server", "stop"], environ)
         assert stopped.returncode == 0 and "Stopped" in stopped.stdout, stopped.stdout + stopped.stderr
+
+
+PREFECT_DB = "prefect.db"  # Prefect's SQLite database, in its home (PREFECT_HOME: a data folder's prefect/)
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database that a running server may be writing (SQLite's backup API)."""
+    with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
+        live.backup(copy)
+
+
+@pytest.fixture(scope="session")
+def migrated_prefect_home(prefect_api, tmp_path_factory):
+    """Seeds a folder's Prefect home with the session server's database as it was when that server first
+    answered: migrated to this Prefect's schema, and holding no runs. A server then started there (a data
+    folder's own, or Prefect's temporary one) skips the schema migrations of a first start, about 5 s of
+    CPU, as every start after a user's first does. First starts are still run: the session's server is
+    one, and so is the test of `ooh server start|status|stop`."""
+    template = tmp_path_factory.getbasetemp() / f"migrated-{PREFECT_DB}"
+
+    def seed(home: Path) -> None:
+        home.mkdir(parents=True, exist_ok=True)
+        if not (home / PREFECT_DB).exists():  # never under a server that has started there
+            shutil.copyfile(template, home / PREFECT_DB)
+
+    return seed
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -76,9 +106,10 @@ def env(tmp_path_factory, prefect_api):
 
 
 @pytest.fixture
-def temporary_env(env):
+def temporary_env(env, migrated_prefect_home):
     """For the tests about Prefect's temporary server: no PREFECT_API_URL and no own server, as
-    OOH_PREFECT_SERVER=temporary makes it."""
+    OOH_PREFECT_SERVER=temporary makes it. The data folder's Prefect home has a migrated database."""
+    migrated_prefect_home(Path(env["OOH_DATA_DIR"]) / "prefect")
     environ = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
     environ["OOH_PREFECT_SERVER"] = "temporary"
     return environ

@@ -197,11 +197,11 @@ def test_the_run_deadline_stops_a_run_and_keeps_what_it_archived(sites, env, tmp
     first, stalled, *_ = index_order(live)[:4]
     live.fault(stalled, "trickle:0.05")
     result = ooh(env, "fetch", "live", "--limit", "4", warehouse=warehouse, sites=sites,
-                 extra_env={"OOH_RUN_DEADLINE": "10"})
+                 extra_env={"OOH_RUN_DEADLINE": "6"})
     assert result.returncode == 2
     assert "Traceback" not in result.stdout + result.stderr
     message = [line for line in result.stderr.splitlines() if line.startswith("ooh fetch:")]
-    assert len(message) == 1 and "the run's deadline of 10 s (OOH_RUN_DEADLINE) passed" in message[0]
+    assert len(message) == 1 and "the run's deadline of 6 s (OOH_RUN_DEADLINE) passed" in message[0]
     assert "4 pages found, 1 fetched, 0 unchanged, 0 archived already, 0 failed, 3 left to fetch." in result.stdout
     assert query(warehouse, "SELECT fetch_url FROM captures WHERE source_kind = 'live'") == [(live.url + first,)]
     assert query(warehouse, "SELECT count(*) FROM fetch_failures") == [(0,)]  # the page did not fail: the run ran out

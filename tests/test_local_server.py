@@ -82,8 +82,9 @@ def test_start_status_stop_round_trip(own):
     assert state(data)["pid"] != server["pid"] and answers(state(data)["url"])
 
 
-def test_commands_started_together_start_one_server_and_later_ones_reuse_it(own, tmp_path):
+def test_commands_started_together_start_one_server_and_later_ones_reuse_it(own, tmp_path, migrated_prefect_home):
     data = Path(own["OOH_DATA_DIR"])
+    migrated_prefect_home(data / "prefect")
     source = str(PAGES / "2010-11")
     together = [subprocess.Popen([OOH, "ingest", "--source", source, "--warehouse", str(tmp_path / f"w{n}.duckdb")],
                                  env=own, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -137,7 +138,9 @@ def test_a_prefect_api_url_that_does_not_answer_is_one_line_before_any_work(comm
     assert result.stdout == "" and not warehouse.exists()
 
 
-def test_an_own_server_that_cannot_start_is_one_line_and_the_run_falls_back_to_the_temporary_server(own, tmp_path):
+def test_an_own_server_that_cannot_start_is_one_line_and_the_run_falls_back_to_the_temporary_server(own, tmp_path,
+                                                                                                     migrated_prefect_home):
+    migrated_prefect_home(Path(own["OOH_DATA_DIR"]) / "prefect")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

@@ -1,7 +1,8 @@
 """The flows as a scheduler runs them: a real `prefect server start` on loopback, `ooh serve` running the
 daily-folder deployment on a short interval, and what a scheduled run leaves on the server (its name,
 tags, state and artifacts) read back through Prefect's API. Also: parameters refused before any work, and
-a fetch stopped by a 403 ending Failed. Self-contained: its own server, its own Prefect home."""
+a fetch stopped by a 403 ending Failed. Self-contained: its own server, its own Prefect home (its database
+migrated already, conftest.migrated_prefect_home)."""
 from __future__ import annotations
 
 import json
@@ -61,9 +62,11 @@ def _log_tail(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A Prefect server of this module's own, on a free loopback port, with its database in a tmp home."""
+def server(tmp_path_factory, migrated_prefect_home):
+    """A Prefect server of this module's own, on a free loopback port, with its (migrated) database in a tmp
+    home."""
     home = tmp_path_factory.mktemp("prefect-server")
+    migrated_prefect_home(home)
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "OOH_"))}
@@ -106,14 +109,14 @@ def api(client_env, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def scheduled_run(client_env, api, source, tmp_path_factory):
-    """`ooh serve` of daily-folder every 20 s; the first scheduled run of it that ends, and the deployment."""
+    """`ooh serve` of daily-folder every 5 s; the first scheduled run of it that ends, and the deployment."""
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId, FlowRunFilter
     from prefect.client.schemas.filters import FlowRunFilterState, FlowRunFilterStateType
     from prefect.client.schemas.objects import StateType
 
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([OOH, "serve", "--only", "daily-folder", "--folder", str(source), "--interval", "20"],
+        proc = subprocess.Popen([OOH, "serve", "--only", "daily-folder", "--folder", str(source), "--interval", "5"],
                                 env=client_env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
     try:
