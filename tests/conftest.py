@@ -54,8 +54,7 @@ def prefect_api(tmp_path_factory):
     try:
         from flows.local_server import read_state
 
-        _copy_database(Path(environ["OOH_DATA_DIR"]) / "prefect" / PREFECT_DB,
-                       tmp_path_factory.getbasetemp() / f"migrated-{PREFECT_DB}")
+        _copy_database(Path(environ["OOH_DATA_DIR"]) / "prefect" / PREFECT_DB, _migrated(tmp_path_factory))
         yield read_state(Path(environ["OOH_DATA_DIR"])).url
     finally:
         stopped = run(["server", "stop"], environ)
@@ -63,6 +62,11 @@ def prefect_api(tmp_path_factory):
 
 
 PREFECT_DB = "prefect.db"  # Prefect's SQLite database, in its home (PREFECT_HOME: a data folder's prefect/)
+
+
+def _migrated(tmp_path_factory) -> Path:
+    """Where the session keeps its copy of the session server's database as first started."""
+    return tmp_path_factory.getbasetemp() / f"migrated-{PREFECT_DB}"
 
 
 def _copy_database(source: Path, target: Path) -> None:
@@ -78,7 +82,7 @@ def migrated_prefect_home(prefect_api, tmp_path_factory):
     folder's own, or Prefect's temporary one) skips the schema migrations of a first start, about 5 s of
     CPU, as every start after a user's first does. First starts are still run: the session's server is
     one, and so is the test of `ooh server start|status|stop`."""
-    template = tmp_path_factory.getbasetemp() / f"migrated-{PREFECT_DB}"
+    template = _migrated(tmp_path_factory)
 
     def seed(home: Path) -> None:
         home.mkdir(parents=True, exist_ok=True)
