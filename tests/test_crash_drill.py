@@ -12,6 +12,8 @@ import pytest
 from conftest import PAGES, run
 from test_publish import Started, state_of, wait_for
 
+pytestmark = pytest.mark.long  # started first (tests/conftest.py)
+
 SEED = 20250601
 KILLS = 12
 SERVER_APP = b"prefect.server.api.server:create_app"

@@ -20,7 +20,8 @@ from parsers.index_page import occupation_paths
 DELAY = 0.01
 JITTER = 0.5
 
-pytestmark = pytest.mark.skipif(not (CORPUS / "real").is_dir(), reason=f"no corpus at {CORPUS}: fetch flows not run")
+pytestmark = [pytest.mark.long,  # started first (tests/conftest.py)
+              pytest.mark.skipif(not (CORPUS / "real").is_dir(), reason=f"no corpus at {CORPUS}: fetch flows not run")]
 
 
 @pytest.fixture(scope="module")

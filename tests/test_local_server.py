@@ -13,6 +13,8 @@ import pytest
 from conftest import OOH, PAGES, run, user_env
 from test_crash_drill import alive
 
+pytestmark = pytest.mark.long  # started first (tests/conftest.py)
+
 
 def state(data: Path) -> dict:
     return json.loads((data / "prefect-server.json").read_text())

@@ -22,6 +22,8 @@ from conftest import OOH, PAGES
 from flows.gate import CORPUS
 from warehouse.versions import read_version
 
+pytestmark = pytest.mark.long  # started first (tests/conftest.py)
+
 PREFECT = str(Path(sys.executable).parent / "prefect")
 SERVER_START = 180  # seconds: a first start on a fresh home takes about 33 s on this kind of machine
 RUN_DONE = 300
