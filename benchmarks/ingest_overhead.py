@@ -261,13 +261,14 @@ def main() -> int:
         with flow_environment(scratch) as env:
             corpus_files = sorted(p for p in source.rglob("*") if p.is_file())
             best = {"lxml": float("inf"), "plain": float("inf"), "serial": float("inf"), "flow": float("inf")}
-            loaded = ""
+            loaded, runs = "", []
             for _ in range(args.repeat):
-                best["lxml"] = min(best["lxml"], time_lxml(corpus_files))
-                best["plain"] = min(best["plain"], time_plain(source, scratch, settings.batch_size, settings.workers))
-                best["serial"] = min(best["serial"], time_serial_parse(source, scratch, settings.batch_size))
-                seconds, _, loaded = run_flow(source, scratch / "flow", env)
-                best["flow"] = min(best["flow"], seconds)
+                run = {"lxml": time_lxml(corpus_files),
+                       "plain": time_plain(source, scratch, settings.batch_size, settings.workers),
+                       "serial": time_serial_parse(source, scratch, settings.batch_size)}
+                run["flow"], _, loaded = run_flow(source, scratch / "flow", env)
+                runs.append(run)
+                best = {key: min(best[key], run[key]) for key in best}
             peak = peak_memory(args.corpus, scratch, env, 1)[0]
             megabytes = sum(p.stat().st_size for p in corpus_files) / 1e6
             print(f"{files} files, {megabytes:.1f} MB; best of {args.repeat}; batches of {settings.batch_size}, "
@@ -278,6 +279,10 @@ def main() -> int:
             print(f"the pipeline without Prefect               {best['plain']:7.2f} s")
             print(f"the flow (Beginning .. Finished in state)  {best['flow']:7.2f} s")
             plain_ratio, lxml_ratio = best["flow"] / best["plain"], best["flow"] / best["lxml"]
+            # the verdicts are the best times' ratios; each run's own show how far the machine's load moves them
+            for no, run in enumerate(runs, 1):
+                print(f"  run {no}: lxml {run['lxml']:.2f} s, pipeline {run['plain']:.2f} s, flow {run['flow']:.2f} s; "
+                      f"flow / pipeline {run['flow'] / run['plain']:.2f}, flow / lxml {run['flow'] / run['lxml']:.2f}")
             print(f"flow / pipeline without Prefect: {plain_ratio:.2f} (target <= {TARGET_PLAIN}): "
                   f"{'met' if plain_ratio <= TARGET_PLAIN else 'NOT met'}")
             print(f"flow / bare lxml: {lxml_ratio:.2f} (target <= {TARGET_LXML}): "
