@@ -10,6 +10,7 @@ parsed in the task's thread.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -86,7 +87,7 @@ def _get_pool(workers: int) -> ProcessPoolExecutor | None:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["flows.batch"])
-            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_watch_owner,
+            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                                         initargs=(run_mark(),))
         return _pool
 
@@ -105,6 +106,18 @@ def shutdown(wait: bool = True) -> None:
 
 def _reset_pool() -> None:
     shutdown(wait=False)
+
+
+def _start_worker(owner: str) -> None:
+    """In each worker, before its first batch. A parse allocates hundreds of thousands of short-lived
+    objects and makes few reference cycles, and Python's cyclic collector, run every 700 allocations, goes
+    over every imported module's objects in its full passes (writing to pages the worker shares with the
+    forkserver, which then become its own). So the imports are set aside from its passes (gc.freeze) and it
+    runs every 10,000 allocations: an ingest of ten times the corpus took 3-6% less time and 3% less
+    memory (two alternating runs each), the corpus's about 1% less time."""
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+    _watch_owner(owner)
 
 
 def _watch_owner(owner: str) -> None:

@@ -1,5 +1,6 @@
 """Parsed batches staged as Parquet files: parsed in worker processes, loaded in bulk by DuckDB, reused by a
 run that repeats a failed load, and loaded exactly as pages held in memory are."""
+import gc
 import os
 import subprocess
 import sys
@@ -207,3 +208,21 @@ def test_workers_started_in_the_background_are_the_ones_that_parse(tmp_path):
         assert set(parse_pool._pool._processes) == started  # no worker started anew for the batch
     finally:
         shutdown()
+
+
+def test_parse_workers_set_the_imports_aside_from_the_garbage_collector():
+    """flows/parse_pool.py: each worker's collector passes over what a parse allocates, not the parser's and
+    its libraries' objects, and runs less often; this process's collector is left as it was."""
+    from flows import parse_pool
+
+    before = gc.get_threshold()
+    try:
+        pool = parse_pool._get_pool(2)
+        answers = [(pool.submit(gc.get_threshold), pool.submit(gc.get_freeze_count)) for _ in range(4)]
+        thresholds = {threshold.result() for threshold, _ in answers}
+        frozen = [count.result() for _, count in answers]
+    finally:
+        shutdown()
+    assert thresholds == {(10_000, 10, 10)}
+    assert min(frozen) > 10_000, frozen  # the modules the forkserver imported, and their objects
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
