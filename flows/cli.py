@@ -16,7 +16,7 @@ from flows.settings import DEFAULT_SOURCE, SettingsError, configure_prefect, loa
 from flows.report import fetch_lines, load_lines, plan_lines, stop_line
 from warehouse.errors import WarehouseError
 
-# The occupations any of whose titles, in any edition, contain the words asked for; each across editions.
+
 def main(argv: list[str] | None = None) -> int:
     # A command's imports (Prefect's above all) make some 130,000 objects that live as long as it does;
     # Python's cyclic collector, run every 700 allocations, went over all of them twice before a flow began
