@@ -215,7 +215,7 @@ def test_parse_workers_set_the_imports_aside_from_the_garbage_collector():
     its libraries' objects, and runs less often; this process's collector is left as it was."""
     from flows import parse_pool
 
-    before = gc.get_threshold()
+    before = gc.get_threshold(), gc.get_freeze_count()
     try:
         pool = parse_pool._get_pool(2)
         answers = [(pool.submit(gc.get_threshold), pool.submit(gc.get_freeze_count)) for _ in range(4)]
@@ -225,4 +225,4 @@ def test_parse_workers_set_the_imports_aside_from_the_garbage_collector():
         shutdown()
     assert thresholds == {(10_000, 10, 10)}
     assert min(frozen) > 10_000, frozen  # the modules the forkserver imported, and their objects
-    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
