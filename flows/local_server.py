@@ -190,9 +190,10 @@ def _launch(data_dir: Path, prefect_home: Path, port: int, timeout: float) -> Se
     with log.open("a") as out:
         out.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} starting Prefect's server at {url}\n")
         out.flush()
-        # The foreground form: the server is this very process, so its pid is the server's.
+        # The foreground form: the server is this very process, so its pid is the server's
+        # (`prefect server start`, run by flows/server_process.py).
         proc = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(port)],
+            [sys.executable, "-m", "flows.server_process", "--host", HOST, "--port", str(port)],
             env=environ, cwd=data_dir, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,  # outlives this command; a Ctrl-C to the command's terminal does not reach it
         )

@@ -71,6 +71,8 @@ def test_start_status_stop_round_trip(own):
     assert server["url"] in status.stdout and f"pid:    {server['pid']}" in status.stdout
     assert re.search(r"uptime: \d+ min \d+ s", status.stdout)
     assert f"log:    {data / 'prefect-server.log'}" in status.stdout and (data / "prefect-server.log").exists()
+    frozen = _frozen_line(data / "prefect-server.log")  # flows/server_process.py
+    assert int(frozen.group(1).replace(",", "")) > 100_000, frozen.group(0)
 
     stopped = run(["server", "stop"], own)
     assert stopped.returncode == 0 and f"pid {server['pid']}" in stopped.stdout
@@ -107,8 +109,21 @@ def test_commands_started_together_start_one_server_and_later_ones_reuse_it(own,
     assert state(data) == server and _servers_of(data) == [server["pid"]]
 
 
+def _frozen_line(log: Path, wait: float = 60):
+    """The line a started server writes once it has set its objects aside from garbage collection."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = re.search(r"the started server's ([\d,]+) objects are set aside from garbage collection",
+                          log.read_text(errors="replace"))
+        if found or time.monotonic() > deadline:
+            assert found, f"no such line in {log}"
+            return found
+        time.sleep(0.1)
+
+
 def _servers_of(data: Path) -> list[int]:
-    """The pids of the `prefect server start` processes whose Prefect home is in `data`."""
+    """The pids of the server processes (`prefect server start`, run by flows/server_process.py) whose Prefect
+    home is in `data`."""
     home = f"PREFECT_HOME={data / 'prefect'}".encode()
     found = []
     for entry in Path("/proc").iterdir():
@@ -117,7 +132,7 @@ def _servers_of(data: Path) -> list[int]:
             environ = (entry / "environ").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"\0prefect\0server\0start\0" in cmdline and home in environ and alive(int(entry.name)):
+        if b"\0-m\0flows.server_process\0" in cmdline and home in environ and alive(int(entry.name)):
             found.append(int(entry.name))
     return found
 
