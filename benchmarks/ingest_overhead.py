@@ -6,7 +6,7 @@ corpus replicated ten times.
 
 Everything is measured in one run of this script, and only the ratios mean something (these machines are
 noisy). The flow runs as users run it, `ooh ingest` in a subprocess, against one Prefect server this
-script starts on loopback (or the one PREFECT_API_URL names); its time is what Prefect logs, from
+script starts on loopback as `ooh server start` does (or the one PREFECT_API_URL names); its time is what Prefect logs, from
 "Beginning flow run" to the flow's "Finished in state". Each ingest writes a new warehouse.
 
 Peak memory is the largest proportional resident size (PSS) of the ingest's whole process tree (the command
@@ -198,9 +198,10 @@ def start_server(home: Path) -> tuple[subprocess.Popen, str]:
         port = sock.getsockname()[1]
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_UI_ENABLED": "false"}
-    server = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1",
-                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              stdin=subprocess.DEVNULL, start_new_session=True)
+    # `prefect server start` as `ooh server start` runs it (flows/server_process.py)
+    server = subprocess.Popen([sys.executable, "-m", "flows.server_process", "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                              start_new_session=True)
     url = f"http://127.0.0.1:{port}/api"
     import httpx
 
