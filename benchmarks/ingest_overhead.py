@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from flows.batch import stage_inputs  # noqa: E402
 from flows.copies import find_copies, hash_same_sized, stage_copies  # noqa: E402
 from flows.parse_pool import shutdown, stage_in_workers, start_in_background  # noqa: E402
+from flows.server_process import command as server_command  # noqa: E402
 from flows.settings import load_settings  # noqa: E402
 from flows.sources import list_local_pages  # noqa: E402
 from parsers import PARSER_VERSION  # noqa: E402
@@ -198,10 +199,9 @@ def start_server(home: Path) -> tuple[subprocess.Popen, str]:
         port = sock.getsockname()[1]
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_UI_ENABLED": "false"}
-    # `prefect server start` as `ooh server start` runs it (flows/server_process.py)
-    server = subprocess.Popen([sys.executable, "-m", "flows.server_process", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                              start_new_session=True)
+    # `prefect server start` as `ooh server start` runs it
+    server = subprocess.Popen(server_command("127.0.0.1", port), env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}/api"
     import httpx
 

@@ -21,7 +21,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -32,6 +31,7 @@ from pathlib import Path
 
 from flows import prefect_server
 from flows.prefect_server import MARK, run_mark
+from flows.server_process import command as server_command
 
 STATE_FILE = "prefect-server.json"
 LOCK_FILE = "prefect-server.lock"
@@ -193,7 +193,7 @@ def _launch(data_dir: Path, prefect_home: Path, port: int, timeout: float) -> Se
         # The foreground form: the server is this very process, so its pid is the server's
         # (`prefect server start`, run by flows/server_process.py).
         proc = subprocess.Popen(
-            [sys.executable, "-m", "flows.server_process", "--host", HOST, "--port", str(port)],
+            server_command(HOST, port),
             env=environ, cwd=data_dir, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,  # outlives this command; a Ctrl-C to the command's terminal does not reach it
         )

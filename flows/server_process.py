@@ -33,6 +33,11 @@ import urllib.request
 READY_WAIT_SECONDS = 600
 
 
+def command(host: str, port: int) -> list[str]:
+    """The command that starts such a server (flows/local_server.py; benchmarks/ingest_overhead.py)."""
+    return [sys.executable, "-m", "flows.server_process", "--host", host, "--port", str(port)]
+
+
 def main(argv: list[str] | None = None) -> None:
     gc.disable()
     parser = argparse.ArgumentParser(prog="python -m flows.server_process")
