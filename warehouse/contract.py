@@ -208,16 +208,20 @@ def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
     commented: a warehouse that drifted from the contract still opens (the tests catch the drift)."""
     schema = live_schema(con)
     views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    statements = []
     for relation in read_contract().values():
         if relation.name not in schema:
             continue
         kind = "VIEW" if relation.name in views else "TABLE"
-        con.execute(f"COMMENT ON {kind} {relation.name} IS {_quote(relation.description)}")
+        statements.append(f"COMMENT ON {kind} {relation.name} IS {_quote(relation.description)}")
         present = {name for name, _ in schema[relation.name]}
         for column in relation.columns:
             if column.name in present:
                 text = f"{column.meaning} [{column.unit}]" if column.unit else column.meaning
-                con.execute(f'COMMENT ON COLUMN {relation.name}."{column.name}" IS {_quote(text)}')
+                statements.append(f'COMMENT ON COLUMN {relation.name}."{column.name}" IS {_quote(text)}')
+    # all in one call: a call for each of the ~500 statements added 30-50 ms to a new warehouse's set-up
+    if statements:
+        con.execute(";\n".join(statements))
 
 
 def _quote(text: str) -> str:
