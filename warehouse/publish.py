@@ -439,8 +439,10 @@ def prepare(path: str | Path, report: Report | None = None, wait: float = LOCK_W
     if found is not None:
         if check_schema_version(found.schema_version) == SCHEMA_VERSION and found.shape_sha256 == SHAPE_SHA256:
             return Prepared(False, basis)
-    from warehouse.identity import save_identity  # only an upgrade needs it (and its imports)
+    upgrade = path.exists()
+    with publishing(path, wait, based_on=basis, what="upgrade" if upgrade else "setup", report=report) as con:
+        if upgrade:  # a new file holds no occupations to link: its first load links them
+            from warehouse.identity import save_identity  # (and its imports)
 
-    with publishing(path, wait, based_on=basis, what="upgrade" if path.exists() else "setup", report=report) as con:
-        save_identity(con)  # derived from the occupations and the reference data, which may have changed
+            save_identity(con)  # derived from the occupations and the reference data, which may have changed
     return Prepared(True, _LAST_PUBLISHED[path])
