@@ -442,7 +442,7 @@ def prepare(path: str | Path, report: Report | None = None, wait: float = LOCK_W
     upgrade = path.exists()
     with publishing(path, wait, based_on=basis, what="upgrade" if upgrade else "setup", report=report) as con:
         if upgrade:  # a new file holds no occupations to link: its first load links them
-            from warehouse.identity import save_identity  # (and its imports)
+            from warehouse.identity import save_identity  # imported here: only an upgrade needs it and its imports
 
             save_identity(con)  # derived from the occupations and the reference data, which may have changed
     return Prepared(True, _LAST_PUBLISHED[path])
